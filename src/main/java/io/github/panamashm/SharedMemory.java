@@ -1,0 +1,204 @@
+package io.github.panamashm;
+
+import io.github.panamashm.internal.Attachment;
+import io.github.panamashm.internal.Backend;
+import io.github.panamashm.internal.Names;
+import io.github.panamashm.internal.Platform;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A named block of memory shared between processes, Java or native, on Windows and Linux.
+ *
+ * <p>It behaves like a Windows file mapping on the paging file on every OS: the block exists while at least
+ * one process is attached, and is freed when the last one detaches, whether by {@link #close()}, by the JVM
+ * exiting (a shutdown hook detaches what was left open) or by the process being killed. The next process
+ * to attach then sees {@link #created()} {@code == true} and a block of zeros.
+ *
+ * <pre>{@code
+ * try (SharedMemory block = SharedMemory.openOrCreate("jobs", 4096)) {
+ *     MemorySegment s = block.segment();
+ *     s.set(ValueLayout.JAVA_INT, 0, 42);       // visible at once to every process attached to "jobs"
+ * }
+ * }</pre>
+ *
+ * <p>{@link #segment()} belongs to this object's own shared {@link Arena}: it can be used from any thread
+ * until {@link #close()}, after which every access, from any thread, throws {@link IllegalStateException}
+ * rather than touching unmapped memory. The memory itself is not synchronised between processes: agree on
+ * your own protocol (atomics through {@link java.lang.invoke.VarHandle}, a lock in the block...) as you would
+ * with threads.
+ *
+ * <p>Names follow the same rules on every OS (see {@link #openOrCreate(String, long)}); on Linux the block is
+ * the POSIX shared memory object {@code "/" + name} (in {@code /dev/shm}), on Windows the file mapping
+ * {@code name}. Instances are thread-safe.
+ */
+public final class SharedMemory implements AutoCloseable {
+    private static final Set<SharedMemory> OPEN = ConcurrentHashMap.newKeySet();
+
+    private final String name;
+    private final long byteSize;
+    private final boolean created;
+    private final Arena arena;
+    private final MemorySegment segment;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile IOException detachFailure;
+
+    private SharedMemory(String name, Attachment attachment) {
+        this.name = name;
+        this.byteSize = attachment.byteSize();
+        this.created = attachment.created();
+        this.arena = Arena.ofShared();
+        // The mapping is released by the arena's cleanup, which runs once no thread can reach the segment.
+        this.segment = attachment.address().reinterpret(byteSize, arena, ignored -> {
+            try {
+                attachment.detach();
+            } catch (IOException e) {
+                detachFailure = e;
+            }
+        });
+        OPEN.add(this);
+        ExitHook.install();
+    }
+
+    /**
+     * Creates the block {@code name} of {@code byteSize} bytes, or attaches to it if it exists: the semantics
+     * of Windows' {@code CreateFileMappingW}. A new block is all zeros.
+     *
+     * <p>Names are checked before any system call, with the same rules on every OS: not empty, not
+     * {@code .} or {@code ..}; no NUL, {@code /}, control character or unpaired surrogate; no backslash except
+     * a leading {@code Local\} or {@code Global\} namespace prefix (meaningful on Windows, dropped on Linux);
+     * no leading or trailing white space; on Linux at most 254 bytes of UTF-8 (255 with the slash), on
+     * Windows at most 259 UTF-16 units.
+     *
+     * @param name     the block's name, e.g. {@code "dllmemfilemap"}
+     * @param byteSize its size in bytes, at least 1; an existing block smaller than this is refused
+     * @return the attached block; close it to detach
+     * @throws IllegalArgumentException when the name breaks a rule or byteSize is not positive
+     * @throws SharedMemoryException    when the OS refuses, or an object of that name exists that is not a
+     *                                  block of a usable size
+     * @throws UnsupportedOperationException on an OS panama-shm has no backend for
+     */
+    public static SharedMemory openOrCreate(String name, long byteSize) throws IOException {
+        Backend backend = Platform.backend();
+        Names.check(name, Platform.os());
+        if (byteSize < 1) {
+            throw new IllegalArgumentException("byteSize must be at least 1, was " + byteSize);
+        }
+        return new SharedMemory(name, backend.openOrCreate(name, byteSize));
+    }
+
+    /**
+     * Attaches to the block {@code name} that at least one process is attached to: the semantics of
+     * Windows' {@code OpenFileMappingW}. {@link #byteSize()} is then the existing block's size (on Windows,
+     * rounded up to whole pages).
+     *
+     * @param name the block's name, under the rules of {@link #openOrCreate(String, long)}
+     * @return the attached block; close it to detach
+     * @throws NoSuchSharedMemoryException when no process is attached to a block of that name
+     * @throws IllegalArgumentException    when the name breaks a rule
+     * @throws SharedMemoryException       when the OS refuses
+     * @throws UnsupportedOperationException on an OS panama-shm has no backend for
+     */
+    public static SharedMemory openExisting(String name) throws IOException {
+        Backend backend = Platform.backend();
+        Names.check(name, Platform.os());
+        return new SharedMemory(name, backend.openExisting(name));
+    }
+
+    /** @return the name this block was opened with */
+    public String name() {
+        return name;
+    }
+
+    /** @return the number of bytes mapped, which is {@code segment().byteSize()} */
+    public long byteSize() {
+        return byteSize;
+    }
+
+    /**
+     * @return true when this attach created the block, or found it abandoned and reset it: the example's
+     *         {@code fInit}. Of many processes attaching to a new name at once, exactly one sees true.
+     */
+    public boolean created() {
+        return created;
+    }
+
+    /**
+     * @return the block's memory, {@link #byteSize()} bytes; any access after {@link #close()} throws
+     *         {@link IllegalStateException}
+     */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /** @return true once {@link #close()} has run */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * @return where the block lives on this OS, for people: {@code /dev/shm/NAME} on Linux, the object name
+     *         {@code NAME} in the session namespace on Windows
+     */
+    public String location() {
+        return Platform.backend().location(name);
+    }
+
+    /**
+     * Detaches: unmaps the block and, if this was the last process attached, frees it. Idempotent.
+     *
+     * @throws IllegalStateException when a thread is still using the segment (for example passed to a native
+     *                               call); the block stays attached and close can be called again
+     * @throws UncheckedIOException  when the OS failed to release the block; it is detached as far as it could be
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            arena.close();
+        } catch (IllegalStateException e) {
+            closed.set(false);
+            throw e;
+        }
+        OPEN.remove(this);
+        IOException failure = detachFailure;
+        if (failure != null) {
+            throw new UncheckedIOException(failure);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SharedMemory[name=" + name + ", byteSize=" + byteSize + ", created=" + created
+                + (closed.get() ? ", closed" : "") + "]";
+    }
+
+    /** Detaches every block still open when the JVM exits normally, so the last exit frees the block. */
+    private static final class ExitHook {
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(ExitHook::closeAll, "panama-shm exit"));
+        }
+
+        static void install() {
+            // Loading this class registers the hook exactly once.
+        }
+
+        private static void closeAll() {
+            for (SharedMemory m : OPEN) {
+                try {
+                    m.close();
+                } catch (RuntimeException e) {
+                    System.err.println("panama-shm: could not detach " + m.name + " at exit: " + e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.github.panamashm.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * The rules for block names, checked before any system call.
+ *
+ * <p>A name is the example's {@code dllmemfilemap}: what Windows passes to {@code CreateFileMappingW}
+ * unchanged, and what Linux opens as {@code "/" + name} with {@code shm_open}. The rules are the same on
+ * every OS except the length limit, so a name that works on one works on the other:
+ * <ul>
+ *   <li>not empty, and not {@code .} or {@code ..};</li>
+ *   <li>no NUL, no {@code /}, no control character, no unpaired surrogate (Linux names are UTF-8);</li>
+ *   <li>no backslash, except one leading {@code Local\} or {@code Global\} namespace prefix (Windows
+ *       session namespaces; Linux has none and drops the prefix);</li>
+ *   <li>no leading or trailing white space (almost always a mistake, and invisible in {@code ls});</li>
+ *   <li>Linux: {@code "/" + name} (without prefix) at most NAME_MAX = 255 bytes of UTF-8;
+ *       Windows: at most MAX_PATH - 1 = 259 UTF-16 units, prefix included.</li>
+ * </ul>
+ */
+public final class Names {
+    /** Linux NAME_MAX: the longest file name in /dev/shm, in bytes; the object name includes the slash. */
+    public static final int LINUX_NAME_MAX = 255;
+    /** Windows MAX_PATH, which includes the terminating NUL. */
+    public static final int WINDOWS_MAX_PATH = 260;
+
+    private static final String LOCAL = "Local\\";
+    private static final String GLOBAL = "Global\\";
+
+    private Names() {
+    }
+
+    /**
+     * Checks {@code name} against every rule, with the length limit of {@code os}.
+     *
+     * @return {@code name} unchanged
+     * @throws IllegalArgumentException naming the rule the name breaks
+     * @throws NullPointerException     when name is null
+     */
+    public static String check(String name, Os os) {
+        Objects.requireNonNull(name, "name");
+        String bare = withoutPrefix(name);
+        if (name.isEmpty()) {
+            throw refuse(name, "must not be empty");
+        }
+        if (bare.isEmpty()) {
+            throw refuse(name, "must not be empty after its namespace prefix");
+        }
+        if (bare.equals(".") || bare.equals("..")) {
+            throw refuse(name, "must not be \".\" or \"..\"");
+        }
+        for (int i = 0; i < bare.length(); i++) {
+            char c = bare.charAt(i);
+            if (c == 0) {
+                throw refuse(name, "must not contain NUL (at index " + (name.length() - bare.length() + i) + ")");
+            }
+            if (c == '/') {
+                throw refuse(name, "must not contain '/'");
+            }
+            if (c == '\\') {
+                throw refuse(name, "must not contain '\\' except in a leading Local\\ or Global\\ prefix");
+            }
+            if (Character.isISOControl(c)) {
+                throw refuse(name, "must not contain control characters (U+" + String.format("%04X", (int) c) + ")");
+            }
+            if (Character.isHighSurrogate(c) && (i + 1 == bare.length() || !Character.isLowSurrogate(bare.charAt(i + 1)))
+                    || Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(bare.charAt(i - 1)))) {
+                throw refuse(name, "must not contain an unpaired surrogate");
+            }
+        }
+        if (isBlank(bare.charAt(0)) || isBlank(bare.charAt(bare.length() - 1))) {
+            throw refuse(name, "must not begin or end with white space");
+        }
+        switch (os) {
+            case LINUX, MACOS -> {
+                int bytes = 1 + bare.getBytes(StandardCharsets.UTF_8).length;
+                if (bytes > LINUX_NAME_MAX) {
+                    throw refuse(name, "is too long: \"/\" + name is " + bytes + " bytes of UTF-8, at most "
+                            + LINUX_NAME_MAX + " (NAME_MAX)");
+                }
+            }
+            case WINDOWS -> {
+                if (name.length() > WINDOWS_MAX_PATH - 1) {
+                    throw refuse(name, "is too long: " + name.length() + " UTF-16 units, at most "
+                            + (WINDOWS_MAX_PATH - 1) + " (MAX_PATH with its NUL)");
+                }
+            }
+        }
+        return name;
+    }
+
+    /** @return {@code name} without a leading {@code Local\} or {@code Global\} */
+    public static String withoutPrefix(String name) {
+        if (name.startsWith(LOCAL)) {
+            return name.substring(LOCAL.length());
+        }
+        if (name.startsWith(GLOBAL)) {
+            return name.substring(GLOBAL.length());
+        }
+        return name;
+    }
+
+    private static boolean isBlank(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
+    }
+
+    private static IllegalArgumentException refuse(String name, String rule) {
+        return new IllegalArgumentException("shared memory name \"" + printable(name) + "\" " + rule);
+    }
+
+    /** The name with control characters escaped, so an error message never carries a raw NUL or newline. */
+    static String printable(String name) {
+        StringBuilder sb = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isISOControl(c)) {
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
+    }
+}

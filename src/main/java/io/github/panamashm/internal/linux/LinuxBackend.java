@@ -1,0 +1,358 @@
+package io.github.panamashm.internal.linux;
+
+import io.github.panamashm.NoSuchSharedMemoryException;
+import io.github.panamashm.SharedMemoryException;
+import io.github.panamashm.internal.Attachment;
+import io.github.panamashm.internal.Backend;
+import io.github.panamashm.internal.Names;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static io.github.panamashm.internal.linux.LibC.*;
+
+/**
+ * The Linux backend: POSIX shared memory objects with a lifetime protocol that frees a block when its last
+ * process detaches, even one killed with -9, as Windows does for a file mapping.
+ *
+ * <p>The protocol (the README's "native peers" section spells it out for C programs). The object is
+ * {@code "/" + name}, created with mode 0600. Open-file-description locks ({@code F_OFD_SETLK[W]}) on the
+ * object are used, because they belong to the open file, not the process: two attachers in one JVM exclude
+ * each other, and the kernel drops them when a killed process's descriptors close. <b>Byte 1</b> is the
+ * attach/detach mutex; <b>byte 0</b> the lifetime lock, read-locked by every attacher while attached.
+ * <ul>
+ *   <li>attach: open (creating if absent); write-lock byte 1, waiting; if the object was unlinked meanwhile
+ *       ({@code st_nlink == 0}) close and start again. If a write lock on byte 0 is granted, nobody is
+ *       attached: reset the block (truncate to 0, then to its size; an existing size other than 0 or exactly
+ *       ours means the object is not ours: refuse) and report created, then turn that lock into a read lock
+ *       (atomic with {@code fcntl}, unlike {@code flock}). Otherwise grow a size of 0, refuse a size smaller
+ *       than ours, and read-lock byte 0. Map, then unlock byte 1.</li>
+ *   <li>detach: unmap; write-lock byte 1, waiting; if a write lock on byte 0 is granted this was the last
+ *       attacher: {@code shm_unlink}. Close the descriptor, which drops every lock.</li>
+ * </ul>
+ * A crash leaves at most an object nobody holds a lock on; the next attacher finds byte 0 free and resets
+ * it, so nothing a dead process wrote is ever taken for live data.
+ */
+public final class LinuxBackend implements Backend {
+    private static final long MUTEX_BYTE = 1;
+    private static final long LIFETIME_BYTE = 0;
+
+    private final LinuxStructs structs = LinuxStructs.current();
+
+    /** @return whether this backend has struct layouts for {@code osArch} */
+    public static boolean supports(String osArch) {
+        return LinuxStructs.of(osArch) != null;
+    }
+
+    /** @return the POSIX object name for a block name: {@code "/" + name}, without a Windows namespace prefix */
+    public static String objectName(String name) {
+        return "/" + Names.withoutPrefix(name);
+    }
+
+    @Override
+    public String location(String name) {
+        return "/dev/shm" + objectName(name);
+    }
+
+    @Override
+    public Attachment openOrCreate(String name, long byteSize) throws IOException {
+        return attach(name, byteSize, true);
+    }
+
+    @Override
+    public Attachment openExisting(String name) throws IOException {
+        return attach(name, 0, false);
+    }
+
+    private Attachment attach(String name, long byteSize, boolean create) throws IOException {
+        String object = objectName(name);
+        try (Calls c = new Calls(object)) {
+            while (true) {
+                int fd = c.shmOpen(create ? O_RDWR | O_CREAT : O_RDWR);
+                if (fd < 0) {
+                    int errno = -fd;
+                    if (errno == Errno.ENOENT && !create) {
+                        throw new NoSuchSharedMemoryException(name, "shm_open(\"" + object + "\") failed: ENOENT ("
+                                + Errno.text(errno) + ")");
+                    }
+                    throw Errno.exception("shm_open", object, errno);
+                }
+                boolean attached = false;
+                boolean unlinkOnFailure = false;
+                try {
+                    c.lockWait(fd, F_WRLCK, MUTEX_BYTE);
+                    Stat st = c.fstat(fd);
+                    if (st.nlink() == 0) {
+                        continue; // the last detacher unlinked it while we waited: open the new one
+                    }
+                    checkOwnership(object, st);
+                    long mapSize;
+                    boolean created;
+                    if (c.tryLock(fd, F_WRLCK, LIFETIME_BYTE)) {
+                        // Nobody is attached: whatever the object holds was left by a process that is gone.
+                        if (!create) {
+                            throw new NoSuchSharedMemoryException(name, object + " exists but no process is attached"
+                                    + " to it (left by a process that died; the next openOrCreate resets it)");
+                        }
+                        if (st.size() != 0 && st.size() != byteSize) {
+                            throw new SharedMemoryException("openOrCreate", object, "an object of " + st.size()
+                                    + " bytes exists with no process attached, not a block of " + byteSize
+                                    + " bytes; if it is stale, remove " + location(name));
+                        }
+                        unlinkOnFailure = true;
+                        c.ftruncate(fd, 0);
+                        c.ftruncate(fd, byteSize);
+                        c.setLock(fd, F_RDLCK, LIFETIME_BYTE); // atomic conversion: nobody sees byte 0 free
+                        mapSize = byteSize;
+                        created = true;
+                    } else {
+                        if (create) {
+                            if (st.size() == 0) {
+                                c.ftruncate(fd, byteSize);
+                            } else if (st.size() < byteSize) {
+                                throw new SharedMemoryException("openOrCreate", object, "the block has " + st.size()
+                                        + " bytes, fewer than the " + byteSize + " asked for");
+                            }
+                            mapSize = byteSize;
+                        } else {
+                            if (st.size() == 0) {
+                                throw new SharedMemoryException("openExisting", object,
+                                        "the object has 0 bytes: it was not made by this protocol");
+                            }
+                            mapSize = st.size();
+                        }
+                        c.setLock(fd, F_RDLCK, LIFETIME_BYTE);
+                        created = false;
+                    }
+                    MemorySegment address = c.mmap(fd, mapSize);
+                    c.setLock(fd, F_UNLCK, MUTEX_BYTE);
+                    attached = true;
+                    return new LinuxAttachment(object, fd, address, mapSize, created);
+                } finally {
+                    if (!attached) {
+                        // We still hold byte 1, and when unlinkOnFailure also byte 0: nobody else is attached.
+                        if (unlinkOnFailure) {
+                            c.shmUnlinkQuietly();
+                        }
+                        c.closeQuietly(fd);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Refuse an object another user owns or others can open. The process may be root, which the kernel's
+     * own permission checks would let through, so compare the fields.
+     */
+    private static void checkOwnership(String object, Stat st) throws SharedMemoryException {
+        int euid = LibC.geteuid();
+        if (st.uid() != euid) {
+            throw new SharedMemoryException("openOrCreate", object, "the object belongs to uid " + st.uid()
+                    + ", not to this process's uid " + euid);
+        }
+        if ((st.mode() & 077) != 0) {
+            throw new SharedMemoryException("openOrCreate", object, String.format(
+                    "the object has mode %04o: group or others may open it (panama-shm creates 0600)",
+                    st.mode() & 07777));
+        }
+    }
+
+    record Stat(long nlink, int mode, int uid, long size) {
+    }
+
+    /** One attach or detach: the calls it makes, each with errno captured into its own segment. */
+    private final class Calls implements AutoCloseable {
+        private final Arena arena = Arena.ofConfined();
+        private final String object;
+        private final MemorySegment path;
+
+        Calls(String object) {
+            this.object = object;
+            this.path = arena.allocateFrom(object);
+        }
+
+        private MemorySegment errnoState() {
+            return arena.allocate(ERRNO_STATE_LAYOUT);
+        }
+
+        /** @return the descriptor, or {@code -errno} */
+        int shmOpen(int oflag) {
+            MemorySegment state = errnoState();
+            int fd = shm_open(state, path, oflag, S_IRUSR_S_IWUSR);
+            return fd >= 0 ? fd : -errno(state);
+        }
+
+        private MemorySegment flock(short type, long start) {
+            MemorySegment lock = arena.allocate(LinuxStructs.FLOCK);
+            LinuxStructs.L_TYPE.set(lock, 0L, type);
+            LinuxStructs.L_WHENCE.set(lock, 0L, SEEK_SET);
+            LinuxStructs.L_START.set(lock, 0L, start);
+            LinuxStructs.L_LEN.set(lock, 0L, 1L);
+            LinuxStructs.L_PID.set(lock, 0L, 0); // required by F_OFD_*
+            return lock;
+        }
+
+        void lockWait(int fd, short type, long start) throws SharedMemoryException {
+            MemorySegment lock = flock(type, start);
+            while (true) {
+                MemorySegment state = errnoState();
+                if (fcntl(state, fd, F_OFD_SETLKW, lock) == 0) {
+                    return;
+                }
+                int errno = errno(state);
+                if (errno != Errno.EINTR) {
+                    throw Errno.exception("fcntl(F_OFD_SETLKW)", object, errno);
+                }
+            }
+        }
+
+        /** @return false when another open file holds a conflicting lock */
+        boolean tryLock(int fd, short type, long start) throws SharedMemoryException {
+            MemorySegment state = errnoState();
+            if (fcntl(state, fd, F_OFD_SETLK, flock(type, start)) == 0) {
+                return true;
+            }
+            int errno = errno(state);
+            if (errno == Errno.EAGAIN || errno == Errno.EACCES) {
+                return false;
+            }
+            throw Errno.exception("fcntl(F_OFD_SETLK)", object, errno);
+        }
+
+        void setLock(int fd, short type, long start) throws SharedMemoryException {
+            if (!tryLock(fd, type, start)) {
+                throw new SharedMemoryException("fcntl(F_OFD_SETLK)", object, "byte " + start
+                        + " is locked by a process that does not follow the panama-shm protocol");
+            }
+        }
+
+        Stat fstat(int fd) throws SharedMemoryException {
+            MemorySegment buf = arena.allocate(structs.stat());
+            MemorySegment state = errnoState();
+            if (LibC.fstat(state, fd, buf) != 0) {
+                throw Errno.exception("fstat", object, errno(state));
+            }
+            long nlink = structs == LinuxStructs.X86_64
+                    ? (long) structs.stNlink.get(buf, 0L)
+                    : Integer.toUnsignedLong((int) structs.stNlink.get(buf, 0L));
+            return new Stat(nlink, (int) structs.stMode.get(buf, 0L), (int) structs.stUid.get(buf, 0L),
+                    (long) structs.stSize.get(buf, 0L));
+        }
+
+        void ftruncate(int fd, long length) throws SharedMemoryException {
+            MemorySegment state = errnoState();
+            if (LibC.ftruncate(state, fd, length) != 0) {
+                throw Errno.exception("ftruncate", object, errno(state));
+            }
+        }
+
+        MemorySegment mmap(int fd, long length) throws SharedMemoryException {
+            MemorySegment state = errnoState();
+            MemorySegment address = LibC.mmap(state, MemorySegment.NULL, length, PROT_READ | PROT_WRITE, MAP_SHARED,
+                    fd, 0L);
+            if (address.address() == MAP_FAILED) {
+                throw Errno.exception("mmap", object, errno(state));
+            }
+            return address;
+        }
+
+        int munmap(MemorySegment address, long length) {
+            MemorySegment state = errnoState();
+            return LibC.munmap(state, address, length) == 0 ? 0 : errno(state);
+        }
+
+        /** @return 0 or errno; ENOENT means someone else removed it, which leaves the same outcome */
+        int shmUnlink() {
+            MemorySegment state = errnoState();
+            if (shm_unlink(state, path) == 0) {
+                return 0;
+            }
+            int errno = errno(state);
+            return errno == Errno.ENOENT ? 0 : errno;
+        }
+
+        void shmUnlinkQuietly() {
+            shmUnlink();
+        }
+
+        int close(int fd) {
+            MemorySegment state = errnoState();
+            return LibC.close(state, fd) == 0 ? 0 : errno(state);
+        }
+
+        void closeQuietly(int fd) {
+            close(fd);
+        }
+
+        @Override
+        public void close() {
+            arena.close();
+        }
+    }
+
+    /** An attached block: the descriptor holds the read lock on byte 0 until detach closes it. */
+    private final class LinuxAttachment implements Attachment {
+        private final String object;
+        private final int fd;
+        private final MemorySegment address;
+        private final long byteSize;
+        private final boolean created;
+
+        LinuxAttachment(String object, int fd, MemorySegment address, long byteSize, boolean created) {
+            this.object = object;
+            this.fd = fd;
+            this.address = address;
+            this.byteSize = byteSize;
+            this.created = created;
+        }
+
+        @Override
+        public MemorySegment address() {
+            return address;
+        }
+
+        @Override
+        public long byteSize() {
+            return byteSize;
+        }
+
+        @Override
+        public boolean created() {
+            return created;
+        }
+
+        @Override
+        public void detach() throws IOException {
+            SharedMemoryException failure = null;
+            try (Calls c = new Calls(object)) {
+                int errno = c.munmap(address, byteSize);
+                if (errno != 0) {
+                    failure = Errno.exception("munmap", object, errno);
+                }
+                try {
+                    c.lockWait(fd, F_WRLCK, MUTEX_BYTE);
+                    if (c.fstat(fd).nlink() > 0 && c.tryLock(fd, F_WRLCK, LIFETIME_BYTE)) {
+                        errno = c.shmUnlink(); // the last one out frees the block
+                        if (errno != 0 && failure == null) {
+                            failure = Errno.exception("shm_unlink", object, errno);
+                        }
+                    }
+                } catch (SharedMemoryException e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                } finally {
+                    errno = c.close(fd); // drops both locks
+                    if (errno != 0 && failure == null) {
+                        failure = Errno.exception("close", object, errno);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        }
+    }
+}

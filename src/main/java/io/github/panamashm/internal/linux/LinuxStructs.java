@@ -1,0 +1,124 @@
+package io.github.panamashm.internal.linux;
+
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * {@code struct stat} and {@code struct flock} as glibc lays them out, one constant per architecture.
+ * {@code AbiProofTest} turns these layouts into {@code _Static_assert(offsetof(...))} lines and compiles them
+ * against the real headers with gcc (and the aarch64 cross compiler when present).
+ */
+public enum LinuxStructs {
+    /**
+     * x86_64. {@code struct stat}: glibc {@code sysdeps/unix/sysv/linux/x86/bits/struct_stat.h} (the
+     * {@code __x86_64__} branch: {@code st_nlink} is 64-bit and precedes {@code st_mode}); {@code _STAT_VER} 1.
+     * {@code struct flock}: {@code bits/fcntl.h} with 64-bit {@code off_t}.
+     */
+    X86_64(MemoryLayout.structLayout(
+            JAVA_LONG.withName("st_dev"),
+            JAVA_LONG.withName("st_ino"),
+            JAVA_LONG.withName("st_nlink"),
+            JAVA_INT.withName("st_mode"),
+            JAVA_INT.withName("st_uid"),
+            JAVA_INT.withName("st_gid"),
+            JAVA_INT.withName("__pad0"),
+            JAVA_LONG.withName("st_rdev"),
+            JAVA_LONG.withName("st_size"),
+            JAVA_LONG.withName("st_blksize"),
+            JAVA_LONG.withName("st_blocks"),
+            MemoryLayout.sequenceLayout(6, JAVA_LONG).withName("st_times"),
+            MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("__glibc_reserved")
+    ).withName("stat"), 1),
+
+    /**
+     * aarch64. {@code struct stat}: glibc {@code sysdeps/unix/sysv/linux/generic/bits/struct_stat.h} (the
+     * asm-generic layout: 32-bit {@code st_mode} then 32-bit {@code st_nlink}); {@code _STAT_VER} 0.
+     * {@code struct flock}: the generic one, the same as x86_64's.
+     */
+    AARCH64(MemoryLayout.structLayout(
+            JAVA_LONG.withName("st_dev"),
+            JAVA_LONG.withName("st_ino"),
+            JAVA_INT.withName("st_mode"),
+            JAVA_INT.withName("st_nlink"),
+            JAVA_INT.withName("st_uid"),
+            JAVA_INT.withName("st_gid"),
+            JAVA_LONG.withName("st_rdev"),
+            JAVA_LONG.withName("__pad1"),
+            JAVA_LONG.withName("st_size"),
+            JAVA_INT.withName("st_blksize"),
+            JAVA_INT.withName("__pad2"),
+            JAVA_LONG.withName("st_blocks"),
+            MemoryLayout.sequenceLayout(6, JAVA_LONG).withName("st_times"),
+            MemoryLayout.sequenceLayout(2, JAVA_INT).withName("__glibc_reserved")
+    ).withName("stat"), 0);
+
+    /**
+     * {@code struct flock { short l_type; short l_whence; off_t l_start; off_t l_len; pid_t l_pid; }} on
+     * LP64 Linux (x86_64 and aarch64 alike). OFD locks require {@code l_pid == 0}.
+     */
+    public static final StructLayout FLOCK = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("l_type"),
+            JAVA_SHORT.withName("l_whence"),
+            MemoryLayout.paddingLayout(4),
+            JAVA_LONG.withName("l_start"),
+            JAVA_LONG.withName("l_len"),
+            JAVA_INT.withName("l_pid"),
+            MemoryLayout.paddingLayout(4)
+    ).withName("flock");
+
+    static final VarHandle L_TYPE = FLOCK.varHandle(groupElement("l_type"));
+    static final VarHandle L_WHENCE = FLOCK.varHandle(groupElement("l_whence"));
+    static final VarHandle L_START = FLOCK.varHandle(groupElement("l_start"));
+    static final VarHandle L_LEN = FLOCK.varHandle(groupElement("l_len"));
+    static final VarHandle L_PID = FLOCK.varHandle(groupElement("l_pid"));
+
+    private final StructLayout stat;
+    private final int statVer;
+    final VarHandle stNlink;
+    final VarHandle stMode;
+    final VarHandle stUid;
+    final VarHandle stSize;
+
+    LinuxStructs(StructLayout stat, int statVer) {
+        this.stat = stat;
+        this.statVer = statVer;
+        this.stNlink = stat.varHandle(groupElement("st_nlink"));
+        this.stMode = stat.varHandle(groupElement("st_mode"));
+        this.stUid = stat.varHandle(groupElement("st_uid"));
+        this.stSize = stat.varHandle(groupElement("st_size"));
+    }
+
+    /** @return this architecture's {@code struct stat} */
+    public StructLayout stat() {
+        return stat;
+    }
+
+    /** @return {@code _STAT_VER} for {@code __fxstat}, used only on glibc older than 2.33 */
+    public int _STAT_VER() {
+        return statVer;
+    }
+
+    /** @return the layouts for {@code os.arch}, or null when panama-shm has none for it */
+    public static LinuxStructs of(String osArch) {
+        return switch (osArch) {
+            case "amd64", "x86_64" -> X86_64;
+            case "aarch64", "arm64" -> AARCH64;
+            default -> null;
+        };
+    }
+
+    /** @return the layouts for the running JVM's architecture */
+    public static LinuxStructs current() {
+        LinuxStructs s = of(System.getProperty("os.arch"));
+        if (s == null) {
+            throw new UnsupportedOperationException("no struct stat layout for " + System.getProperty("os.arch"));
+        }
+        return s;
+    }
+}
