@@ -1,6 +1,7 @@
 package io.github.panamashm.internal;
 
 import io.github.panamashm.internal.linux.LinuxBackend;
+import io.github.panamashm.internal.windows.WindowsBackend;
 
 /** Chooses the backend for the running OS, once. */
 public final class Platform {
@@ -21,7 +22,7 @@ public final class Platform {
         if (b == null) {
             throw new UnsupportedOperationException("panama-shm has no shared-memory backend for "
                     + System.getProperty("os.name") + " on " + System.getProperty("os.arch")
-                    + " (supported: Linux x86_64 and aarch64, Windows x86_64)");
+                    + " (supported: Linux x86_64 and aarch64, Windows x64 and ARM64)");
         }
         return b;
     }
@@ -34,6 +35,9 @@ public final class Platform {
     static Backend select(Os os, String arch) {
         if (os == Os.LINUX && LinuxBackend.supports(arch)) {
             return new LinuxBackend();
+        }
+        if (os == Os.WINDOWS && WindowsBackend.supports(arch)) {
+            return new WindowsBackend(); // loads no native code until the first attach
         }
         return null;
     }

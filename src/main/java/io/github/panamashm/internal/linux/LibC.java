@@ -1,5 +1,7 @@
 package io.github.panamashm.internal.linux;
 
+import io.github.panamashm.internal.CFunction;
+
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
@@ -95,32 +97,43 @@ public final class LibC {
         return new AssertionError("downcall failed unexpectedly", t);
     }
 
-    /** Descriptors, public so that the ABI proof checks exactly what is linked. */
+    /** Descriptors, public so that the ABI proof checks exactly what is linked, against the prototype beside each. */
     public static final class Descriptors {
         private Descriptors() {
         }
 
         /** {@code int shm_open(const char *name, int oflag, mode_t mode)} */
+        @CFunction("int shm_open(const char *, int, mode_t)")
         public static final FunctionDescriptor shm_open = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
         /** {@code int shm_unlink(const char *name)} */
+        @CFunction("int shm_unlink(const char *)")
         public static final FunctionDescriptor shm_unlink = FunctionDescriptor.of(JAVA_INT, ADDRESS);
         /** {@code int fcntl(int fd, int cmd, ...)} called as {@code fcntl(fd, cmd, struct flock *)} */
+        @CFunction(value = "int fcntl(int, int, ...)", variadic = "struct flock *")
         public static final FunctionDescriptor fcntl = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
         /** {@code int fstat(int fd, struct stat *buf)} */
+        @CFunction("int fstat(int, struct stat *)")
         public static final FunctionDescriptor fstat = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS);
         /** {@code int __fxstat(int ver, int fd, struct stat *buf)}: fstat before glibc 2.33 */
+        @CFunction(value = "int __fxstat(int, int, struct stat *)", declared = false)
         public static final FunctionDescriptor __fxstat = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
         /** {@code int ftruncate(int fd, off_t length)} */
+        @CFunction("int ftruncate(int, off_t)")
         public static final FunctionDescriptor ftruncate = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG);
         /** {@code void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)} */
+        @CFunction("void *mmap(void *, size_t, int, int, int, off_t)")
         public static final FunctionDescriptor mmap = FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG);
         /** {@code int munmap(void *addr, size_t length)} */
+        @CFunction("int munmap(void *, size_t)")
         public static final FunctionDescriptor munmap = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG);
         /** {@code int close(int fd)} */
+        @CFunction("int close(int)")
         public static final FunctionDescriptor close = FunctionDescriptor.of(JAVA_INT, JAVA_INT);
         /** {@code char *strerror(int errnum)} */
+        @CFunction("char *strerror(int)")
         public static final FunctionDescriptor strerror = FunctionDescriptor.of(ADDRESS, JAVA_INT);
         /** {@code uid_t geteuid(void)} */
+        @CFunction("uid_t geteuid(void)")
         public static final FunctionDescriptor geteuid = FunctionDescriptor.of(JAVA_INT);
     }
 

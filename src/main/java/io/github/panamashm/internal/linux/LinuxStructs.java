@@ -32,7 +32,9 @@ public enum LinuxStructs {
             JAVA_LONG.withName("st_size"),
             JAVA_LONG.withName("st_blksize"),
             JAVA_LONG.withName("st_blocks"),
-            MemoryLayout.sequenceLayout(6, JAVA_LONG).withName("st_times"),
+            timespec("st_atim"),
+            timespec("st_mtim"),
+            timespec("st_ctim"),
             MemoryLayout.sequenceLayout(3, JAVA_LONG).withName("__glibc_reserved")
     ).withName("stat"), 1),
 
@@ -54,7 +56,9 @@ public enum LinuxStructs {
             JAVA_INT.withName("st_blksize"),
             JAVA_INT.withName("__pad2"),
             JAVA_LONG.withName("st_blocks"),
-            MemoryLayout.sequenceLayout(6, JAVA_LONG).withName("st_times"),
+            timespec("st_atim"),
+            timespec("st_mtim"),
+            timespec("st_ctim"),
             MemoryLayout.sequenceLayout(2, JAVA_INT).withName("__glibc_reserved")
     ).withName("stat"), 0);
 
@@ -71,6 +75,11 @@ public enum LinuxStructs {
             JAVA_INT.withName("l_pid"),
             MemoryLayout.paddingLayout(4)
     ).withName("flock");
+
+    /** {@code struct timespec { time_t tv_sec; long tv_nsec; }}, 16 bytes on both architectures. */
+    private static StructLayout timespec(String name) {
+        return MemoryLayout.structLayout(JAVA_LONG.withName("tv_sec"), JAVA_LONG.withName("tv_nsec")).withName(name);
+    }
 
     static final VarHandle L_TYPE = FLOCK.varHandle(groupElement("l_type"));
     static final VarHandle L_WHENCE = FLOCK.varHandle(groupElement("l_whence"));

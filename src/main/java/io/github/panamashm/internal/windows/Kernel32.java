@@ -1,0 +1,359 @@
+package io.github.panamashm.internal.windows;
+
+import io.github.panamashm.internal.CFunction;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Raw kernel32 bindings, named after C, in the shape jextract generates (one lazily built downcall handle per
+ * function, in a holder class named after it). Nothing here interprets a result: {@link WindowsBackend} does.
+ *
+ * <p>Every call that reports failure through {@code GetLastError} takes a first argument
+ * {@code lastErrorState}: a segment of {@link #lastErrorStateLayout()} allocated by the caller for that call,
+ * into which the linker stores the thread's last-error value right after the call
+ * ({@code Linker.Option.captureCallState("GetLastError")}). Calling {@code GetLastError} as a downcall of its
+ * own would read whatever the JVM did in between. The value is needed on success too:
+ * {@code CreateFileMappingW} returns a handle and sets {@link #ERROR_ALREADY_EXISTS} when the object existed.
+ * Read it with {@link #lastError(MemorySegment)}.
+ *
+ * <p>Win64 is LLP64, on x64 and ARM64 alike: {@code DWORD}, {@code BOOL} and {@code long} are 32 bits
+ * ({@code JAVA_INT}); {@code SIZE_T} is 64 bits ({@code JAVA_LONG}); {@code HANDLE}, {@code LPVOID},
+ * {@code LPCWSTR} are pointers ({@code ADDRESS}). Wide strings are NUL-terminated UTF-16LE
+ * ({@link #wideString(SegmentAllocator, String)}).
+ *
+ * <p>Loading this class, its constants, layouts and {@link Descriptors} touches no native code, so it loads
+ * on any OS; kernel32 is looked up, and the capture option built, the first time a function is called.
+ * {@code AbiProofTest} compiles every descriptor, constant and layout here against mingw-w64's
+ * {@code <windows.h>}.
+ */
+public final class Kernel32 {
+    private Kernel32() {
+    }
+
+    // <winnt.h> / <memoryapi.h>: page protection and view access
+    /** {@code PAGE_READWRITE}: the mapping may be viewed read-write. */
+    public static final int PAGE_READWRITE = 0x04;
+    /** {@code FILE_MAP_WRITE} ({@code SECTION_MAP_WRITE}): a read-write view. */
+    public static final int FILE_MAP_WRITE = 0x0002;
+    /** {@code FILE_MAP_READ} ({@code SECTION_MAP_READ}): a read-only view. */
+    public static final int FILE_MAP_READ = 0x0004;
+    /** {@code FILE_MAP_ALL_ACCESS} ({@code SECTION_ALL_ACCESS}): every right, including extending the section. */
+    public static final int FILE_MAP_ALL_ACCESS = 0xF001F;
+
+    // <handleapi.h>
+    /** {@code INVALID_HANDLE_VALUE}: {@code ((HANDLE)(LONG_PTR)-1)}, the all-ones pointer; as hFile, "the paging file". */
+    public static final long INVALID_HANDLE_VALUE = -1L;
+
+    // <winbase.h>
+    /** {@code FORMAT_MESSAGE_IGNORE_INSERTS}: leave {@code %1} inserts alone (there are no arguments). */
+    public static final int FORMAT_MESSAGE_IGNORE_INSERTS = 0x00000200;
+    /** {@code FORMAT_MESSAGE_FROM_SYSTEM}: look the code up in the system's message table. */
+    public static final int FORMAT_MESSAGE_FROM_SYSTEM = 0x00001000;
+
+    // <winerror.h>: the codes WindowsBackend names (https://learn.microsoft.com/windows/win32/debug/system-error-codes--0-499-)
+    /** {@code ERROR_SUCCESS} (0). */
+    public static final int ERROR_SUCCESS = 0;
+    /** {@code ERROR_FILE_NOT_FOUND} (2): OpenFileMappingW found no object of that name. */
+    public static final int ERROR_FILE_NOT_FOUND = 2;
+    /** {@code ERROR_PATH_NOT_FOUND} (3): e.g. a namespace prefix that does not exist. */
+    public static final int ERROR_PATH_NOT_FOUND = 3;
+    /** {@code ERROR_ACCESS_DENIED} (5). */
+    public static final int ERROR_ACCESS_DENIED = 5;
+    /** {@code ERROR_INVALID_HANDLE} (6): also what CreateFileMappingW says when the name is another object type. */
+    public static final int ERROR_INVALID_HANDLE = 6;
+    /** {@code ERROR_NOT_ENOUGH_MEMORY} (8). */
+    public static final int ERROR_NOT_ENOUGH_MEMORY = 8;
+    /** {@code ERROR_OUTOFMEMORY} (14). */
+    public static final int ERROR_OUTOFMEMORY = 14;
+    /** {@code ERROR_INVALID_PARAMETER} (87). */
+    public static final int ERROR_INVALID_PARAMETER = 87;
+    /** {@code ERROR_DISK_FULL} (112). */
+    public static final int ERROR_DISK_FULL = 112;
+    /** {@code ERROR_INVALID_NAME} (123). */
+    public static final int ERROR_INVALID_NAME = 123;
+    /** {@code ERROR_BAD_PATHNAME} (161). */
+    public static final int ERROR_BAD_PATHNAME = 161;
+    /** {@code ERROR_ALREADY_EXISTS} (183): set by a <em>successful</em> CreateFileMappingW that opened an existing object. */
+    public static final int ERROR_ALREADY_EXISTS = 183;
+    /** {@code ERROR_FILENAME_EXCED_RANGE} (206). */
+    public static final int ERROR_FILENAME_EXCED_RANGE = 206;
+    /** {@code ERROR_INVALID_ADDRESS} (487). */
+    public static final int ERROR_INVALID_ADDRESS = 487;
+    /** {@code ERROR_PRIVILEGE_NOT_HELD} (1314): e.g. creating in {@code Global\} without SeCreateGlobalPrivilege. */
+    public static final int ERROR_PRIVILEGE_NOT_HELD = 1314;
+    /** {@code ERROR_NO_SYSTEM_RESOURCES} (1450). */
+    public static final int ERROR_NO_SYSTEM_RESOURCES = 1450;
+    /** {@code ERROR_COMMITMENT_LIMIT} (1455): the paging file cannot back a mapping that large. */
+    public static final int ERROR_COMMITMENT_LIMIT = 1455;
+
+    /**
+     * {@code MEMORY_BASIC_INFORMATION} on Win64 (x64 and ARM64: {@code _WIN64}, natural alignment). The
+     * Windows SDK declares {@code WORD PartitionId} in the 4 bytes after {@code AllocationProtect}; mingw-w64
+     * leaves them as padding. Only {@code RegionSize} is read.
+     *
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/winnt/ns-winnt-memory_basic_information">MEMORY_BASIC_INFORMATION</a>
+     */
+    public static final StructLayout MEMORY_BASIC_INFORMATION = MemoryLayout.structLayout(
+            ADDRESS.withName("BaseAddress"),
+            ADDRESS.withName("AllocationBase"),
+            JAVA_INT.withName("AllocationProtect"),
+            MemoryLayout.paddingLayout(4),
+            JAVA_LONG.withName("RegionSize"),
+            JAVA_INT.withName("State"),
+            JAVA_INT.withName("Protect"),
+            JAVA_INT.withName("Type"),
+            MemoryLayout.paddingLayout(4)
+    ).withName("MEMORY_BASIC_INFORMATION");
+
+    /** {@code MEMORY_BASIC_INFORMATION.RegionSize}: bytes from the base address that share the same attributes. */
+    public static final VarHandle RegionSize = MEMORY_BASIC_INFORMATION.varHandle(groupElement("RegionSize"));
+
+    /** A UTF-16LE code unit: a {@code WCHAR}. */
+    private static final ValueLayout.OfChar WCHAR = ValueLayout.JAVA_CHAR_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * Encodes {@code s} as a NUL-terminated {@code LPCWSTR}: its UTF-16 code units copied verbatim,
+     * little-endian, then a 2-byte NUL. No charset coder is involved, so nothing is replaced.
+     */
+    public static MemorySegment wideString(SegmentAllocator allocator, String s) {
+        MemorySegment w = allocator.allocate(2L * (s.length() + 1), 2);
+        for (int i = 0; i < s.length(); i++) {
+            w.set(WCHAR, 2L * i, s.charAt(i));
+        }
+        w.set(WCHAR, 2L * s.length(), '\0');
+        return w;
+    }
+
+    /** @return the {@code length} UTF-16LE code units at the start of {@code w} */
+    public static String fromWide(MemorySegment w, int length) {
+        char[] chars = new char[length];
+        for (int i = 0; i < length; i++) {
+            chars[i] = w.get(WCHAR, 2L * i);
+        }
+        return new String(chars);
+    }
+
+    /** The capture option and its layout; {@code GetLastError} is a valid name only on Windows, so built late. */
+    private static final class Capture {
+        static final Linker.Option OPTION = Linker.Option.captureCallState("GetLastError");
+        static final StructLayout LAYOUT = Linker.Option.captureStateLayout();
+        static final VarHandle GET_LAST_ERROR = LAYOUT.varHandle(groupElement("GetLastError"));
+    }
+
+    /** @return the layout of the state {@code captureCallState("GetLastError")} stores (Windows only) */
+    public static StructLayout lastErrorStateLayout() {
+        return Capture.LAYOUT;
+    }
+
+    /** @return the {@code GetLastError()} value stored in {@code lastErrorState} by the call it was passed to */
+    public static int lastError(MemorySegment lastErrorState) {
+        return (int) Capture.GET_LAST_ERROR.get(lastErrorState, 0L);
+    }
+
+    private static final class Lib {
+        static final Linker LINKER = Linker.nativeLinker();
+        static final SymbolLookup KERNEL32 = SymbolLookup.libraryLookup("kernel32.dll", Arena.global());
+    }
+
+    static MethodHandle downcall(String name, FunctionDescriptor descriptor, boolean captureLastError) {
+        MemorySegment symbol = Lib.KERNEL32.find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError("kernel32 has no symbol " + name));
+        return captureLastError
+                ? Lib.LINKER.downcallHandle(symbol, descriptor, Capture.OPTION)
+                : Lib.LINKER.downcallHandle(symbol, descriptor);
+    }
+
+    private static AssertionError unexpected(Throwable t) {
+        return new AssertionError("downcall failed unexpectedly", t);
+    }
+
+    /** Descriptors, public so that the ABI proof checks exactly what is linked, against the prototype beside each. */
+    public static final class Descriptors {
+        private Descriptors() {
+        }
+
+        @CFunction("HANDLE WINAPI CreateFileMappingW(HANDLE, LPSECURITY_ATTRIBUTES, DWORD, DWORD, DWORD, LPCWSTR)")
+        public static final FunctionDescriptor CreateFileMappingW =
+                FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+
+        @CFunction("HANDLE WINAPI OpenFileMappingW(DWORD, BOOL, LPCWSTR)")
+        public static final FunctionDescriptor OpenFileMappingW =
+                FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
+
+        @CFunction("LPVOID WINAPI MapViewOfFile(HANDLE, DWORD, DWORD, DWORD, SIZE_T)")
+        public static final FunctionDescriptor MapViewOfFile =
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG);
+
+        @CFunction("BOOL WINAPI UnmapViewOfFile(LPCVOID)")
+        public static final FunctionDescriptor UnmapViewOfFile = FunctionDescriptor.of(JAVA_INT, ADDRESS);
+
+        @CFunction("BOOL WINAPI CloseHandle(HANDLE)")
+        public static final FunctionDescriptor CloseHandle = FunctionDescriptor.of(JAVA_INT, ADDRESS);
+
+        @CFunction("SIZE_T WINAPI VirtualQuery(LPCVOID, PMEMORY_BASIC_INFORMATION, SIZE_T)")
+        public static final FunctionDescriptor VirtualQuery =
+                FunctionDescriptor.of(JAVA_LONG, ADDRESS, ADDRESS, JAVA_LONG);
+
+        @CFunction("DWORD WINAPI FormatMessageW(DWORD, LPCVOID, DWORD, DWORD, LPWSTR, DWORD, va_list *)")
+        public static final FunctionDescriptor FormatMessageW =
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
+    }
+
+    private static final class CreateFileMappingW$ {
+        static final MethodHandle HANDLE = downcall("CreateFileMappingW", Descriptors.CreateFileMappingW, true);
+    }
+
+    /**
+     * {@code HANDLE CreateFileMappingW(HANDLE hFile, LPSECURITY_ATTRIBUTES lpFileMappingAttributes,
+     * DWORD flProtect, DWORD dwMaximumSizeHigh, DWORD dwMaximumSizeLow, LPCWSTR lpName);}
+     *
+     * @return the mapping handle, or NULL; on success the last error is {@link #ERROR_ALREADY_EXISTS} when the
+     *         object existed (with its own size, not the one asked for)
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/winbase/nf-winbase-createfilemappingw">CreateFileMappingW</a>
+     */
+    public static MemorySegment CreateFileMappingW(MemorySegment lastErrorState, MemorySegment hFile,
+                                                   MemorySegment lpFileMappingAttributes, int flProtect,
+                                                   int dwMaximumSizeHigh, int dwMaximumSizeLow, MemorySegment lpName) {
+        try {
+            return (MemorySegment) CreateFileMappingW$.HANDLE.invokeExact(lastErrorState, hFile,
+                    lpFileMappingAttributes, flProtect, dwMaximumSizeHigh, dwMaximumSizeLow, lpName);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class OpenFileMappingW$ {
+        static final MethodHandle HANDLE = downcall("OpenFileMappingW", Descriptors.OpenFileMappingW, true);
+    }
+
+    /**
+     * {@code HANDLE OpenFileMappingW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);}
+     *
+     * @return the mapping handle, or NULL ({@link #ERROR_FILE_NOT_FOUND} when no such object exists)
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/memoryapi/nf-memoryapi-openfilemappingw">OpenFileMappingW</a>
+     */
+    public static MemorySegment OpenFileMappingW(MemorySegment lastErrorState, int dwDesiredAccess, int bInheritHandle,
+                                                 MemorySegment lpName) {
+        try {
+            return (MemorySegment) OpenFileMappingW$.HANDLE.invokeExact(lastErrorState, dwDesiredAccess,
+                    bInheritHandle, lpName);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class MapViewOfFile$ {
+        static final MethodHandle HANDLE = downcall("MapViewOfFile", Descriptors.MapViewOfFile, true);
+    }
+
+    /**
+     * {@code LPVOID MapViewOfFile(HANDLE hFileMappingObject, DWORD dwDesiredAccess, DWORD dwFileOffsetHigh,
+     * DWORD dwFileOffsetLow, SIZE_T dwNumberOfBytesToMap);}
+     *
+     * @return the view's base address, or NULL; {@code dwNumberOfBytesToMap == 0} maps the whole object
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/memoryapi/nf-memoryapi-mapviewoffile">MapViewOfFile</a>
+     */
+    public static MemorySegment MapViewOfFile(MemorySegment lastErrorState, MemorySegment hFileMappingObject,
+                                              int dwDesiredAccess, int dwFileOffsetHigh, int dwFileOffsetLow,
+                                              long dwNumberOfBytesToMap) {
+        try {
+            return (MemorySegment) MapViewOfFile$.HANDLE.invokeExact(lastErrorState, hFileMappingObject,
+                    dwDesiredAccess, dwFileOffsetHigh, dwFileOffsetLow, dwNumberOfBytesToMap);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class UnmapViewOfFile$ {
+        static final MethodHandle HANDLE = downcall("UnmapViewOfFile", Descriptors.UnmapViewOfFile, true);
+    }
+
+    /**
+     * {@code BOOL UnmapViewOfFile(LPCVOID lpBaseAddress);}
+     *
+     * @return nonzero on success
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/memoryapi/nf-memoryapi-unmapviewoffile">UnmapViewOfFile</a>
+     */
+    public static int UnmapViewOfFile(MemorySegment lastErrorState, MemorySegment lpBaseAddress) {
+        try {
+            return (int) UnmapViewOfFile$.HANDLE.invokeExact(lastErrorState, lpBaseAddress);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class CloseHandle$ {
+        static final MethodHandle HANDLE = downcall("CloseHandle", Descriptors.CloseHandle, true);
+    }
+
+    /**
+     * {@code BOOL CloseHandle(HANDLE hObject);} The kernel frees a mapping when its last handle and view are gone.
+     *
+     * @return nonzero on success
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/handleapi/nf-handleapi-closehandle">CloseHandle</a>
+     */
+    public static int CloseHandle(MemorySegment lastErrorState, MemorySegment hObject) {
+        try {
+            return (int) CloseHandle$.HANDLE.invokeExact(lastErrorState, hObject);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class VirtualQuery$ {
+        static final MethodHandle HANDLE = downcall("VirtualQuery", Descriptors.VirtualQuery, true);
+    }
+
+    /**
+     * {@code SIZE_T VirtualQuery(LPCVOID lpAddress, PMEMORY_BASIC_INFORMATION lpBuffer, SIZE_T dwLength);}
+     *
+     * @return the number of bytes written to {@code lpBuffer}, 0 on failure
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/memoryapi/nf-memoryapi-virtualquery">VirtualQuery</a>
+     */
+    public static long VirtualQuery(MemorySegment lastErrorState, MemorySegment lpAddress, MemorySegment lpBuffer,
+                                    long dwLength) {
+        try {
+            return (long) VirtualQuery$.HANDLE.invokeExact(lastErrorState, lpAddress, lpBuffer, dwLength);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class FormatMessageW$ {
+        static final MethodHandle HANDLE = downcall("FormatMessageW", Descriptors.FormatMessageW, false);
+    }
+
+    /**
+     * {@code DWORD FormatMessageW(DWORD dwFlags, LPCVOID lpSource, DWORD dwMessageId, DWORD dwLanguageId,
+     * LPWSTR lpBuffer, DWORD nSize, va_list *Arguments);} Used with {@link #FORMAT_MESSAGE_FROM_SYSTEM} and a
+     * caller-supplied buffer, so no {@code LocalFree} is needed.
+     *
+     * @return the number of {@code WCHAR}s stored, without the NUL; 0 on failure
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/winbase/nf-winbase-formatmessagew">FormatMessageW</a>
+     */
+    public static int FormatMessageW(int dwFlags, MemorySegment lpSource, int dwMessageId, int dwLanguageId,
+                                     MemorySegment lpBuffer, int nSize, MemorySegment Arguments) {
+        try {
+            return (int) FormatMessageW$.HANDLE.invokeExact(dwFlags, lpSource, dwMessageId, dwLanguageId, lpBuffer,
+                    nSize, Arguments);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+}
