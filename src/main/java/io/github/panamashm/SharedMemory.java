@@ -73,7 +73,7 @@ public final class SharedMemory implements AutoCloseable {
      * <p>Names are checked before any system call, with the same rules on every OS: not empty, not
      * {@code .} or {@code ..}; no NUL, {@code /}, control character or unpaired surrogate; no backslash except
      * a leading {@code Local\} or {@code Global\} namespace prefix (meaningful on Windows, dropped on Linux);
-     * no leading or trailing white space; on Linux at most 254 bytes of UTF-8 (255 with the slash), on
+     * no leading or trailing white space; on Linux at most 253 bytes of UTF-8 (what every glibc takes), on
      * Windows at most 259 UTF-16 units.
      *
      * @param name     the block's name, e.g. {@code "dllmemfilemap"}
