@@ -42,7 +42,7 @@ class TextPropertiesTest {
     private static final int UNITS = 2048;
     private static final ValueLayout.OfChar UNIT = ValueLayout.JAVA_CHAR_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final long[] SEEDS = {1L, 42L, 20260101L};
-    private static final int CASES = Figures.setting("reliability.textCases", 1500, 40000);
+    private static final int CASES = Figures.setting("reliability.textCases", 1500, 15000);
     private static final AtomicLong INPUTS = new AtomicLong();
     private static final AtomicLong CHECKS = new AtomicLong();
 
