@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,7 +74,7 @@ public final class SharedMemory implements AutoCloseable {
      * <p>Names are checked before any system call, with the same rules on every OS: not empty, not
      * {@code .} or {@code ..}; no NUL, {@code /}, control character or unpaired surrogate; no backslash except
      * a leading {@code Local\} or {@code Global\} namespace prefix (meaningful on Windows, dropped on Linux);
-     * no leading or trailing white space; on Linux at most 254 bytes of UTF-8 (255 with the slash), on
+     * no leading or trailing white space; on Linux at most 253 bytes of UTF-8 (what every glibc takes), on
      * Windows at most 259 UTF-16 units.
      *
      * @param name     the block's name, e.g. {@code "dllmemfilemap"}
@@ -91,6 +92,89 @@ public final class SharedMemory implements AutoCloseable {
             throw new IllegalArgumentException("byteSize must be at least 1, was " + byteSize);
         }
         return new SharedMemory(name, backend.openOrCreate(name, byteSize));
+    }
+
+    /**
+     * {@link #openOrCreate(String, long)} with options; without any it is exactly that method.
+     *
+     * <pre>{@code
+     * // a block that processes of every user in this user's group may attach to
+     * SharedMemory m = SharedMemory.openOrCreate("jobs", 4096, SharedMemory.Option.SHARE_WITH_GROUP);
+     * }</pre>
+     *
+     * @param options see {@link Option}; the widest sharing option given applies
+     * @throws UnsupportedOperationException when an option is not supported on this OS
+     * @see Option
+     */
+    public static SharedMemory openOrCreate(String name, long byteSize, Option... options) throws IOException {
+        int mode = Option.mode(options);
+        Backend backend = Platform.backend();
+        Names.check(name, Platform.os());
+        if (byteSize < 1) {
+            throw new IllegalArgumentException("byteSize must be at least 1, was " + byteSize);
+        }
+        return new SharedMemory(name, backend.openOrCreate(name, byteSize, mode));
+    }
+
+    /**
+     * {@link #openExisting(String)} with options; without any it is exactly that method.
+     *
+     * @param options see {@link Option}; the widest sharing option given applies
+     * @throws UnsupportedOperationException when an option is not supported on this OS
+     * @see Option
+     */
+    public static SharedMemory openExisting(String name, Option... options) throws IOException {
+        int mode = Option.mode(options);
+        Backend backend = Platform.backend();
+        Names.check(name, Platform.os());
+        return new SharedMemory(name, backend.openExisting(name, mode));
+    }
+
+    /**
+     * Options of {@link #openOrCreate(String, long, Option...)} and {@link #openExisting(String, Option...)}.
+     *
+     * <p>By default a block is private to its user: on Linux it is created with mode 0600, and an existing
+     * object that another user owns, or that has any group or other permission bit, is refused with
+     * {@link SharedMemoryException} (the process may be root, which the kernel would let through, so
+     * panama-shm compares the owner and mode itself). The sharing options are the explicit way to share a
+     * block with other users on purpose. Every process attaching to a shared block must pass the option:
+     * a private attach refuses a shared block.
+     *
+     * <p>The last process to detach frees a block; when that process is not the object's owner,
+     * {@code /dev/shm}'s sticky bit forbids it to remove the name, so it empties the object instead (the
+     * memory is freed, a 0-byte name stays) and the next attacher finds it free and resets it.
+     * On Windows the sharing options are not supported yet and throw {@link UnsupportedOperationException}.
+     */
+    public enum Option {
+        /**
+         * Share with the owner's group: a new block gets mode 0660 exactly (whatever the umask), and an existing
+         * block is accepted whoever owns it if its mode has no bit outside 0660.
+         */
+        SHARE_WITH_GROUP(0660),
+        /**
+         * Share with every user: a new block gets mode 0666 exactly, and an existing block is accepted whoever
+         * owns it if its mode has no bit outside 0666.
+         */
+        SHARE_WITH_EVERYONE(0666);
+
+        private final int mode;
+
+        Option(int mode) {
+            this.mode = mode;
+        }
+
+        /** @return the permission bits this option creates a block with, e.g. {@code 0660} */
+        public int mode() {
+            return mode;
+        }
+
+        static int mode(Option... options) {
+            int mode = Backend.PRIVATE_MODE;
+            for (Option o : options) {
+                mode |= Objects.requireNonNull(o, "option").mode;
+            }
+            return mode;
+        }
     }
 
     /**

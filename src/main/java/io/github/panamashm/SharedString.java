@@ -73,6 +73,18 @@ public final class SharedString implements AutoCloseable {
     }
 
     /**
+     * Attaches to the text block {@code name} with options, for instance to share it with other users.
+     *
+     * @param name    the block's name, under the rules of {@link SharedMemory#openOrCreate(String, long)}
+     * @param options see {@link SharedMemory.Option}
+     * @return the attached text block; close it to detach
+     * @see SharedMemory#openOrCreate(String, long, SharedMemory.Option...)
+     */
+    public static SharedString open(String name, SharedMemory.Option... options) throws IOException {
+        return new SharedString(SharedMemory.openOrCreate(name, BYTE_SIZE, options));
+    }
+
+    /**
      * Stores {@code text}: the example's {@code SetSharedMem}.
      *
      * @param text the text; only its first {@value #MAX_LENGTH} units are stored (one fewer when the limit

@@ -19,6 +19,36 @@ public interface Backend {
      */
     Attachment openOrCreate(String name, long byteSize) throws IOException;
 
+    /** The permission bits of a block no other user may open: read and write for its owner only. */
+    int PRIVATE_MODE = 0600;
+
+    /**
+     * {@link #openOrCreate(String, long)} for a block deliberately shared with other users.
+     *
+     * @param mode the permission bits a new block gets and the most an existing one may have, e.g. 0660;
+     *             {@link #PRIVATE_MODE} is {@link #openOrCreate(String, long)}
+     * @throws UnsupportedOperationException when this backend cannot share blocks across users
+     */
+    default Attachment openOrCreate(String name, long byteSize, int mode) throws IOException {
+        if (mode != PRIVATE_MODE) {
+            throw new UnsupportedOperationException("sharing a block with other users is not supported on this OS");
+        }
+        return openOrCreate(name, byteSize);
+    }
+
+    /**
+     * {@link #openExisting(String)} for a block deliberately shared with other users.
+     *
+     * @param mode the most permission bits the block may have, e.g. 0660
+     * @throws UnsupportedOperationException when this backend cannot share blocks across users
+     */
+    default Attachment openExisting(String name, int mode) throws IOException {
+        if (mode != PRIVATE_MODE) {
+            throw new UnsupportedOperationException("sharing a block with other users is not supported on this OS");
+        }
+        return openExisting(name);
+    }
+
     /**
      * OpenFileMappingW semantics: attach to a block some process is attached to, or fail with
      * {@code NoSuchSharedMemoryException}. The size is the existing block's.

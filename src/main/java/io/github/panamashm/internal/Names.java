@@ -15,13 +15,20 @@ import java.util.Objects;
  *   <li>no backslash, except one leading {@code Local\} or {@code Global\} namespace prefix (Windows
  *       session namespaces; Linux has none and drops the prefix);</li>
  *   <li>no leading or trailing white space (almost always a mistake, and invisible in {@code ls});</li>
- *   <li>Linux: {@code "/" + name} (without prefix) at most NAME_MAX = 255 bytes of UTF-8;
- *       Windows: at most MAX_PATH - 1 = 259 UTF-16 units, prefix included.</li>
+ *   <li>Linux: the name (without prefix) at most {@link #LINUX_NAME_BYTES} = 253 bytes of UTF-8: glibc up
+ *       to 2.33 refuses {@code strlen(name) + 1 >= NAME_MAX} (255) with EINVAL, newer ones pass 255 bytes
+ *       to the kernel, so 253 is what every glibc accepts ({@code "/" + name} then fits NAME_MAX with a byte
+ *       to spare); Windows: at most MAX_PATH - 1 = 259 UTF-16 units, prefix included.</li>
  * </ul>
  */
 public final class Names {
     /** Linux NAME_MAX: the longest file name in /dev/shm, in bytes; the object name includes the slash. */
     public static final int LINUX_NAME_MAX = 255;
+    /**
+     * The longest name, in bytes of UTF-8 without slash or prefix, that every glibc's {@code shm_open} takes:
+     * glibc's {@code shm-directory.h} (2.19 to 2.33) refuses {@code strlen(name) + 1 >= NAME_MAX}.
+     */
+    public static final int LINUX_NAME_BYTES = LINUX_NAME_MAX - 2;
     /** Windows MAX_PATH, which includes the terminating NUL. */
     public static final int WINDOWS_MAX_PATH = 260;
 
@@ -74,10 +81,10 @@ public final class Names {
         }
         switch (os) {
             case LINUX, MACOS -> {
-                int bytes = 1 + bare.getBytes(StandardCharsets.UTF_8).length;
-                if (bytes > LINUX_NAME_MAX) {
-                    throw refuse(name, "is too long: \"/\" + name is " + bytes + " bytes of UTF-8, at most "
-                            + LINUX_NAME_MAX + " (NAME_MAX)");
+                int bytes = bare.getBytes(StandardCharsets.UTF_8).length;
+                if (bytes > LINUX_NAME_BYTES) {
+                    throw refuse(name, "is too long: " + bytes + " bytes of UTF-8, at most " + LINUX_NAME_BYTES
+                            + " (NAME_MAX " + LINUX_NAME_MAX + " less the slash and the NUL that glibc counts)");
                 }
             }
             case WINDOWS -> {

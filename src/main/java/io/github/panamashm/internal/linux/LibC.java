@@ -132,6 +132,12 @@ public final class LibC {
         /** {@code char *strerror(int errnum)} */
         @CFunction("char *strerror(int)")
         public static final FunctionDescriptor strerror = FunctionDescriptor.of(ADDRESS, JAVA_INT);
+        /** {@code int posix_fallocate(int fd, off_t offset, off_t len)} */
+        @CFunction("int posix_fallocate(int, off_t, off_t)")
+        public static final FunctionDescriptor posix_fallocate = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG);
+        /** {@code int fchmod(int fd, mode_t mode)} */
+        @CFunction("int fchmod(int, mode_t)")
+        public static final FunctionDescriptor fchmod = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT);
         /** {@code uid_t geteuid(void)} */
         @CFunction("uid_t geteuid(void)")
         public static final FunctionDescriptor geteuid = FunctionDescriptor.of(JAVA_INT);
@@ -309,6 +315,44 @@ public final class LibC {
     public static int geteuid() {
         try {
             return (int) geteuid$.HANDLE.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class posix_fallocate$ {
+        // No captureCallState: posix_fallocate returns the error number and leaves errno alone.
+        static final MethodHandle HANDLE = downcall("posix_fallocate", Descriptors.posix_fallocate);
+    }
+
+    /**
+     * {@code int posix_fallocate(int fd, off_t offset, off_t len);}
+     *
+     * <p>Unlike most calls here it does not set {@code errno}: it returns 0 or the error number itself
+     * (ENOSPC when a tmpfs cannot back the range).
+     *
+     * @see <a href="https://man7.org/linux/man-pages/man3/posix_fallocate.3.html">posix_fallocate(3)</a>
+     */
+    public static int posix_fallocate(int fd, long offset, long len) {
+        try {
+            return (int) posix_fallocate$.HANDLE.invokeExact(fd, offset, len);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class fchmod$ {
+        static final MethodHandle HANDLE = downcall("fchmod", Descriptors.fchmod, CAPTURE_ERRNO);
+    }
+
+    /**
+     * {@code int fchmod(int fd, mode_t mode);}
+     *
+     * @see <a href="https://man7.org/linux/man-pages/man2/fchmod.2.html">fchmod(2)</a>
+     */
+    public static int fchmod(MemorySegment errnoState, int fd, int mode) {
+        try {
+            return (int) fchmod$.HANDLE.invokeExact(errnoState, fd, mode);
         } catch (Throwable t) {
             throw unexpected(t);
         }

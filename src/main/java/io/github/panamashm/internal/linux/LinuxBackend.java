@@ -27,7 +27,8 @@ import static io.github.panamashm.internal.linux.LibC.*;
  *       attached: reset the block (truncate to 0, then to its size; an existing size other than 0 or exactly
  *       ours means the object is not ours: refuse) and report created, then turn that lock into a read lock
  *       (atomic with {@code fcntl}, unlike {@code flock}). Otherwise grow a size of 0, refuse a size smaller
- *       than ours, and read-lock byte 0. Map, then unlock byte 1.</li>
+ *       than ours, and read-lock byte 0. Reserve the pages ({@code posix_fallocate}, so a full tmpfs is an
+ *       error here rather than a SIGBUS on a later write), map, then unlock byte 1.</li>
  *   <li>detach: unmap; write-lock byte 1, waiting; if a write lock on byte 0 is granted this was the last
  *       attacher: {@code shm_unlink}. Close the descriptor, which drops every lock.</li>
  * </ul>
@@ -57,19 +58,37 @@ public final class LinuxBackend implements Backend {
 
     @Override
     public Attachment openOrCreate(String name, long byteSize) throws IOException {
-        return attach(name, byteSize, true);
+        return attach(name, byteSize, true, PRIVATE_MODE);
+    }
+
+    @Override
+    public Attachment openOrCreate(String name, long byteSize, int mode) throws IOException {
+        return attach(name, byteSize, true, mode);
     }
 
     @Override
     public Attachment openExisting(String name) throws IOException {
-        return attach(name, 0, false);
+        return attach(name, 0, false, PRIVATE_MODE);
     }
 
-    private Attachment attach(String name, long byteSize, boolean create) throws IOException {
+    @Override
+    public Attachment openExisting(String name, int mode) throws IOException {
+        return attach(name, 0, false, mode);
+    }
+
+    /**
+     * @param mode the permission bits a new object gets and the most an existing one may have: 0600 for a
+     *             private block, wider for one shared with other users on purpose
+     */
+    private Attachment attach(String name, long byteSize, boolean create, int mode) throws IOException {
+        if ((mode & ~0666) != 0 || (mode & 0600) != 0600) {
+            throw new IllegalArgumentException(String.format("mode must grant the owner read and write and no"
+                    + " execute or special bit, was %04o", mode));
+        }
         String object = objectName(name);
         try (Calls c = new Calls(object)) {
             while (true) {
-                int fd = c.shmOpen(create ? O_RDWR | O_CREAT : O_RDWR);
+                int fd = c.shmOpen(create ? O_RDWR | O_CREAT : O_RDWR, mode);
                 if (fd < 0) {
                     int errno = -fd;
                     if (errno == Errno.ENOENT && !create) {
@@ -86,7 +105,7 @@ public final class LinuxBackend implements Backend {
                     if (st.nlink() == 0) {
                         continue; // the last detacher unlinked it while we waited: open the new one
                     }
-                    checkOwnership(object, st);
+                    checkOwnership(create ? "openOrCreate" : "openExisting", object, st, mode);
                     long mapSize;
                     boolean created;
                     if (c.tryLock(fd, F_WRLCK, LIFETIME_BYTE)) {
@@ -103,6 +122,9 @@ public final class LinuxBackend implements Backend {
                         unlinkOnFailure = true;
                         c.ftruncate(fd, 0);
                         c.ftruncate(fd, byteSize);
+                        if (st.uid() == LibC.geteuid() && (st.mode() & 0777) != mode) {
+                            c.fchmod(fd, mode); // shm_open's mode went through the umask; a share needs it exact
+                        }
                         c.setLock(fd, F_RDLCK, LIFETIME_BYTE); // atomic conversion: nobody sees byte 0 free
                         mapSize = byteSize;
                         created = true;
@@ -125,6 +147,10 @@ public final class LinuxBackend implements Backend {
                         c.setLock(fd, F_RDLCK, LIFETIME_BYTE);
                         created = false;
                     }
+                    // Back every page now: on a full tmpfs a sparse object maps fine and a later write
+                    // raises SIGBUS, which kills the JVM. Done by every attacher, not only the creator,
+                    // in case the creator was a peer that skipped it; it never changes the contents.
+                    c.fallocate(fd, mapSize);
                     MemorySegment address = c.mmap(fd, mapSize);
                     c.setLock(fd, F_UNLCK, MUTEX_BYTE);
                     attached = true;
@@ -143,19 +169,27 @@ public final class LinuxBackend implements Backend {
     }
 
     /**
-     * Refuse an object another user owns or others can open. The process may be root, which the kernel's
-     * own permission checks would let through, so compare the fields.
+     * Refuse an object another user owns or others can open, unless the caller shares on purpose ({@code mode}
+     * wider than 0600), in which case any owner is fine but no permission bit outside {@code mode} is. The
+     * process may be root, which the kernel's own permission checks would let through, so compare the fields.
      */
-    private static void checkOwnership(String object, Stat st) throws SharedMemoryException {
+    private static void checkOwnership(String call, String object, Stat st, int mode) throws SharedMemoryException {
         int euid = LibC.geteuid();
-        if (st.uid() != euid) {
-            throw new SharedMemoryException("openOrCreate", object, "the object belongs to uid " + st.uid()
-                    + ", not to this process's uid " + euid);
-        }
-        if ((st.mode() & 077) != 0) {
-            throw new SharedMemoryException("openOrCreate", object, String.format(
-                    "the object has mode %04o: group or others may open it (panama-shm creates 0600)",
-                    st.mode() & 07777));
+        int bits = st.mode() & 07777;
+        if (mode == PRIVATE_MODE) {
+            if (st.uid() != euid) {
+                throw new SharedMemoryException(call, object, "the object belongs to uid " + st.uid()
+                        + ", not to this process's uid " + euid + " (to share a block across users on purpose,"
+                        + " pass a SharedMemory.Option)");
+            }
+            if ((bits & 077) != 0) {
+                throw new SharedMemoryException(call, object, String.format(
+                        "the object has mode %04o: group or others may open it (panama-shm creates 0600; to"
+                                + " share a block across users on purpose, pass a SharedMemory.Option)", bits));
+            }
+        } else if ((bits & ~mode) != 0) {
+            throw new SharedMemoryException(call, object, String.format(
+                    "the object has mode %04o, which grants more than the %04o this attach shares with", bits, mode));
         }
     }
 
@@ -178,9 +212,9 @@ public final class LinuxBackend implements Backend {
         }
 
         /** @return the descriptor, or {@code -errno} */
-        int shmOpen(int oflag) {
+        int shmOpen(int oflag, int mode) {
             MemorySegment state = errnoState();
-            int fd = shm_open(state, path, oflag, S_IRUSR_S_IWUSR);
+            int fd = shm_open(state, path, oflag, mode);
             return fd >= 0 ? fd : -errno(state);
         }
 
@@ -245,6 +279,24 @@ public final class LinuxBackend implements Backend {
             MemorySegment state = errnoState();
             if (LibC.ftruncate(state, fd, length) != 0) {
                 throw Errno.exception("ftruncate", object, errno(state));
+            }
+        }
+
+        void fchmod(int fd, int mode) throws SharedMemoryException {
+            MemorySegment state = errnoState();
+            if (LibC.fchmod(state, fd, mode) != 0) {
+                throw Errno.exception("fchmod", object, errno(state));
+            }
+        }
+
+        /** Reserves the pages of {@code [0, length)}, which lies within the object, so no later access faults. */
+        void fallocate(int fd, long length) throws SharedMemoryException {
+            int error;
+            do {
+                error = posix_fallocate(fd, 0L, length); // returns the error number; errno is not set
+            } while (error == Errno.EINTR);
+            if (error != 0) {
+                throw Errno.exception("posix_fallocate", object, error);
             }
         }
 
@@ -335,6 +387,16 @@ public final class LinuxBackend implements Backend {
                     c.lockWait(fd, F_WRLCK, MUTEX_BYTE);
                     if (c.fstat(fd).nlink() > 0 && c.tryLock(fd, F_WRLCK, LIFETIME_BYTE)) {
                         errno = c.shmUnlink(); // the last one out frees the block
+                        if (errno == Errno.EPERM || errno == Errno.EACCES) {
+                            // Another user's object in the sticky /dev/shm (a block shared on purpose): free
+                            // its memory instead; the name stays, empty and unlocked, for the next attacher.
+                            try {
+                                c.ftruncate(fd, 0);
+                                errno = 0;
+                            } catch (SharedMemoryException e) {
+                                // report the unlink failure below
+                            }
+                        }
                         if (errno != 0 && failure == null) {
                             failure = Errno.exception("shm_unlink", object, errno);
                         }

@@ -1,0 +1,222 @@
+package io.github.panamashm.reliability;
+
+import io.github.panamashm.SharedMemory;
+import io.github.panamashm.SharedString;
+import io.github.panamashm.internal.Names;
+import io.github.panamashm.internal.Os;
+import io.github.panamashm.testing.Figures;
+import io.github.panamashm.testing.ShmDir;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every name rule of {@link Names}, through the public API: each bad name is refused with an
+ * {@link IllegalArgumentException} that names the rule, and nothing reaches the OS. The proof that no system
+ * call was made is in /dev/shm: many of these names are ones {@code shm_open} would accept (and create an
+ * object for: surrounding blanks, control characters, a 254-byte name on glibc 2.34+, a name cut short at
+ * its NUL), or refuse with another error ({@code '/'} gives EINVAL), so an IllegalArgumentException and an
+ * empty /dev/shm can only come from the check that runs first.
+ */
+@EnabledOnOs(OS.LINUX)
+class NameRulesTest {
+    /** Each test name carries this token, so /dev/shm can be searched for anything one of them created. */
+    private static final String TOKEN = "rel-names-" + UUID.randomUUID();
+    private static final AtomicLong TRIED = new AtomicLong();
+    private static final AtomicLong CALLS = new AtomicLong();
+
+    static Stream<Arguments> badNames() {
+        String t = TOKEN;
+        return Stream.of(
+                // name, rule fragment the message must contain
+                Arguments.of("", "must not be empty"),
+                Arguments.of("Local\\", "must not be empty after its namespace prefix"),
+                Arguments.of("Global\\", "must not be empty after its namespace prefix"),
+                Arguments.of(".", "must not be \".\" or \"..\""),
+                Arguments.of("..", "must not be \".\" or \"..\""),
+                Arguments.of("Local\\..", "must not be \".\" or \"..\""),
+                Arguments.of(t + "\0tail", "must not contain NUL"),
+                Arguments.of("\0" + t, "must not contain NUL"),
+                Arguments.of(t + "/x", "must not contain '/'"),
+                Arguments.of("/" + t, "must not contain '/'"),
+                Arguments.of(t + "\\x", "except in a leading Local\\ or Global\\ prefix"),
+                Arguments.of("Session\\" + t, "except in a leading Local\\ or Global\\ prefix"),
+                Arguments.of("Global\\Local\\" + t, "except in a leading Local\\ or Global\\ prefix"),
+                Arguments.of("local\\" + t, "except in a leading Local\\ or Global\\ prefix"),
+                Arguments.of(" " + t, "must not begin or end with white space"),
+                Arguments.of(t + " ", "must not begin or end with white space"),
+                Arguments.of("Local\\ " + t, "must not begin or end with white space"),
+                Arguments.of(t + "\u00A0", "must not begin or end with white space"),
+                Arguments.of("\u2003" + t, "must not begin or end with white space"),
+                Arguments.of(t + "\u3000", "must not begin or end with white space"),
+                Arguments.of(t + "\n", "must not contain control characters (U+000A)"),
+                Arguments.of(t + "\tx", "must not contain control characters (U+0009)"),
+                Arguments.of(t + "\u001B[31m", "must not contain control characters (U+001B)"),
+                Arguments.of(t + "\u007F", "must not contain control characters (U+007F)"),
+                Arguments.of(t + "\u0085", "must not contain control characters (U+0085)"),
+                Arguments.of(t + "\uD800", "must not contain an unpaired surrogate"),
+                Arguments.of("\uDC00" + t, "must not contain an unpaired surrogate"),
+                Arguments.of(t + "\uD83Dx", "must not contain an unpaired surrogate"),
+                Arguments.of(t + "\uDBFF\uDBFF\uDC00", "must not contain an unpaired surrogate"),
+                Arguments.of(t + "\uDC00\uD800", "must not contain an unpaired surrogate"),
+                Arguments.of(ascii(t, 254), "is too long: 254 bytes of UTF-8, at most 253"),
+                Arguments.of(ascii(t, 255), "is too long: 255 bytes of UTF-8, at most 253"),
+                Arguments.of(ascii(t, 300), "is too long: 300 bytes of UTF-8, at most 253"),
+                Arguments.of(padded(t, "é", 254), "is too long: 254 bytes of UTF-8"),
+                Arguments.of(padded(t, "€", 254), "is too long"),
+                Arguments.of(padded(t, "\uD83D\uDE00", 254), "is too long"),
+                Arguments.of("Local\\" + ascii(t, 254), "is too long: 254 bytes of UTF-8"));
+    }
+
+    /** {@code t} followed by 'x' up to {@code bytes} bytes of UTF-8. */
+    private static String ascii(String t, int bytes) {
+        return t + "x".repeat(bytes - t.length());
+    }
+
+    /** {@code t} followed by copies of {@code unit} until at least {@code bytes} bytes of UTF-8. */
+    private static String padded(String t, String unit, int bytes) {
+        StringBuilder sb = new StringBuilder(t);
+        while (sb.toString().getBytes(StandardCharsets.UTF_8).length < bytes) {
+            sb.append(unit);
+        }
+        return sb.toString();
+    }
+
+    @ParameterizedTest(name = "[{index}] refused: {1}")
+    @MethodSource("badNames")
+    @DisplayName("a name breaking a rule is refused with IllegalArgumentException naming the rule, before any system call")
+    void badNameIsRefusedBeforeAnySystemCall(String name, String rule) {
+        TRIED.incrementAndGet();
+        IllegalArgumentException direct = assertThrows(IllegalArgumentException.class, () -> Names.check(name, Os.LINUX));
+        assertTrue(direct.getMessage().contains(rule), () -> "message \"" + direct.getMessage() + "\" should name the rule \"" + rule + "\"");
+        assertFalse(direct.getMessage().chars().anyMatch(c -> c < 0x20 && c != 0), "the message carries no raw control character");
+        assertFalse(direct.getMessage().contains("\0"), "the message carries no raw NUL");
+
+        for (Executable call : new Executable[]{
+                () -> SharedMemory.openOrCreate(name, 4096),
+                () -> SharedMemory.openExisting(name),
+                () -> SharedString.open(name)}) {
+            CALLS.incrementAndGet();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
+            assertEquals(direct.getMessage(), e.getMessage());
+        }
+        ShmDir.assertNothingLeft(TOKEN);
+        // The NUL case: a C string stops at the NUL, so shm_open would have created the token's own name.
+        assertFalse(Files.exists(ShmDir.path(TOKEN)), "nothing was created under the name cut at its NUL");
+    }
+
+    interface Executable {
+        void run() throws Exception;
+    }
+
+    @Test
+    @DisplayName("the rules are the same on Windows except the length: MAX_PATH - 1 = 259 UTF-16 units, prefix included")
+    void windowsLengthIsMaxPathLessTheNul() {
+        TRIED.addAndGet(6);
+        assertEquals("w".repeat(259), Names.check("w".repeat(259), Os.WINDOWS));
+        assertEquals("Local\\" + "w".repeat(253), Names.check("Local\\" + "w".repeat(253), Os.WINDOWS));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Names.check("w".repeat(260), Os.WINDOWS));
+        assertTrue(e.getMessage().contains("is too long: 260 UTF-16 units, at most 259 (MAX_PATH"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Names.check("Global\\" + "w".repeat(253), Os.WINDOWS));
+        // 259 units of a 3-byte character pass on Windows, though they are far over the Linux byte limit.
+        assertEquals("€".repeat(259), Names.check("€".repeat(259), Os.WINDOWS));
+        assertThrows(IllegalArgumentException.class, () -> Names.check("€".repeat(259), Os.LINUX));
+    }
+
+    @Test
+    @DisplayName("every other rule holds on Windows too: a name refused on Linux for its content is refused on Windows")
+    void contentRulesDoNotDependOnTheOs() {
+        badNames().forEach(a -> {
+            String name = (String) a.get()[0];
+            String rule = (String) a.get()[1];
+            if (!rule.startsWith("is too long")) {
+                TRIED.incrementAndGet();
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Names.check(name, Os.WINDOWS));
+                assertTrue(e.getMessage().contains(rule), e.getMessage());
+            }
+        });
+    }
+
+    @Test
+    @DisplayName("null is refused with NullPointerException naming the parameter")
+    void nullNameIsRefused() {
+        TRIED.incrementAndGet();
+        NullPointerException e = assertThrows(NullPointerException.class, () -> SharedMemory.openOrCreate(null, 4096));
+        assertEquals("name", e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a name of exactly 253 bytes of UTF-8 (ASCII, 2-byte, 3-byte and 4-byte characters) is accepted by every glibc")
+    void longestNamesWork() throws Exception {
+        for (String unit : new String[]{"x", "é", "€", "\uD83D\uDE00"}) {
+            StringBuilder sb = new StringBuilder(TOKEN);
+            while (sb.toString().getBytes(StandardCharsets.UTF_8).length + unit.getBytes(StandardCharsets.UTF_8).length <= 253) {
+                sb.append(unit);
+            }
+            while (sb.toString().getBytes(StandardCharsets.UTF_8).length < 253) {
+                sb.append('x');
+            }
+            String name = sb.toString();
+            assertEquals(253, name.getBytes(StandardCharsets.UTF_8).length);
+            TRIED.incrementAndGet();
+            CALLS.incrementAndGet();
+            try (SharedMemory m = SharedMemory.openOrCreate(name, 4096)) {
+                assertTrue(m.created());
+                assertTrue(Files.exists(ShmDir.path(name)), "the object is /dev/shm/" + name);
+            }
+            assertFalse(Files.exists(ShmDir.path(name)));
+        }
+        ShmDir.assertNothingLeft(TOKEN);
+    }
+
+    @Test
+    @DisplayName("inner blanks, dots, surrogate pairs and a Local\\ or Global\\ prefix are allowed; on Linux the prefix is dropped")
+    void allowedNamesWork() throws Exception {
+        String[] names = {TOKEN + " inner space", TOKEN + "...", TOKEN + ".", "." + TOKEN, TOKEN + "\uD83D\uDE00", TOKEN + "-ünïcødé"};
+        for (String name : names) {
+            TRIED.incrementAndGet();
+            CALLS.incrementAndGet();
+            try (SharedString s = SharedString.open(name)) {
+                assertTrue(s.created());
+                assertNotNull(s.get());
+                assertTrue(Files.exists(ShmDir.path(name)), name);
+            }
+        }
+        String bare = TOKEN + "-prefixed";
+        TRIED.addAndGet(2);
+        CALLS.addAndGet(2);
+        try (SharedString local = SharedString.open("Local\\" + bare);
+             SharedString global = SharedString.open("Global\\" + bare)) {
+            assertTrue(local.created());
+            assertFalse(global.created(), "Local\\x and Global\\x are the same object /x on Linux");
+            local.set("one block");
+            assertEquals("one block", global.get());
+        }
+        ShmDir.assertNothingLeft(TOKEN);
+    }
+
+    @AfterAll
+    static void figures() {
+        ShmDir.assertNothingLeft(TOKEN);
+        Figures.report(new Figures.Row("names", 0, 1, CALLS.get(), 0, TRIED.get(), 0,
+                "every rule through Names.check and the 3 public entry points; /dev/shm checked after each"));
+    }
+}
