@@ -47,6 +47,8 @@ static void *shm_attach(const char *obj, size_t size, int *fd_out, int *created)
             if (lock(fd, F_RDLCK, 0, 0)) goto fail;
             *created = 0;
         }
+        int err = posix_fallocate(fd, 0, size);                    /* ENOSPC now, not SIGBUS later */
+        if (err) { errno = err; goto fail_unlink_if_created; }
         void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
         if (p == MAP_FAILED) goto fail_unlink_if_created;
         lock(fd, F_UNLCK, 1, 0);
