@@ -77,8 +77,17 @@ final class Commands {
         if (text != null) {
             refuseNul(text);
         }
-        // On SIGINT/SIGTERM the library's shutdown hook detaches this block as the JVM exits.
         SharedString block = SharedString.open(name);
+        // SharedMemory.close() returns at once when another thread's close is under way, so the library's
+        // exit hook alone would let the JVM halt in the middle of the release that the end of input started
+        // (a signal and the end of input often come together: Process.destroy() does both). This hook waits
+        // for that release, or does it.
+        Object release = new Object();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            synchronized (release) {
+                block.close();
+            }
+        }, "panama-shm hold release"));
         try {
             String stored = "";
             if (text != null) {
@@ -97,7 +106,9 @@ final class Commands {
                 }
             }
         } finally {
-            block.close();
+            synchronized (release) {
+                block.close();
+            }
         }
         out.println("released " + name);
         return Main.OK;
