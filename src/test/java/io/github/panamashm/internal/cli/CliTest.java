@@ -285,17 +285,36 @@ class CliTest {
 
     // ---- exit status 1: the operation failed --------------------------------------------------------------
 
-    @Test
-    void getExitsWithOneAndOneLineWhenTheHeldBlockIsSmallerThanATextBlock() throws IOException {
+    static Stream<List<String>> commandsThatAttachATextBlock() {
+        return Stream.of(List.of("get"), List.of("set", "x"), List.of("hold", "x"), List.of("demo"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("commandsThatAttachATextBlock")
+    void aCommandExitsWithOneAndOneLineWhenTheHeldBlockIsSmallerThanATextBlock(List<String> args)
+            throws IOException {
         String name = Blocks.unique("cli");
+        String command = args.get(0);
+        List<String> withName = new ArrayList<>(args);
+        withName.add(1, "--name=" + name);
         try (SharedMemory holder = SharedMemory.openOrCreate(name, 100)) {
-            Result r = cli("get", "--name", name);
+            Result r = cli(withName.toArray(String[]::new));
             assertEquals(1, r.status(), r::toString);
-            assertEquals("", r.stdout());
-            assertEquals(1, r.stderrLines().size(), r::toString);
-            assertTrue(r.stderr().startsWith("panama-shm get: openOrCreate(\"/" + name + "\") refused: the block"
-                    + " has 100 bytes, fewer than the 4096 asked for"), r::toString);
+            assertFalse(r.stdout().contains("holding") || r.stdout().contains("stored"), r::toString);
+            assertEquals(List.of("panama-shm " + command + ": openOrCreate(\"/" + name + "\") refused: the block"
+                    + " has 100 bytes, fewer than the 4096 asked for"), r.stderrLines());
         }
+        Blocks.assertGone(name);
+    }
+
+    @Test
+    void theDemoChildFailsWithOneWhenNoParentHoldsTheBlock() {
+        String name = Blocks.unique("cli");
+        Result r = cli(Demo.CHILD_COMMAND, "--name", name);
+        assertEquals(1, r.status(), r::toString);
+        assertEquals("", r.stdout());
+        assertEquals(List.of("panama-shm demo-child: no process was attached to " + name
+                + " when the child attached"), r.stderrLines());
         Blocks.assertGone(name);
     }
 
