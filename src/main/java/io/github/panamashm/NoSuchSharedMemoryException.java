@@ -11,9 +11,12 @@ import java.nio.file.NoSuchFileException;
 public class NoSuchSharedMemoryException extends NoSuchFileException {
     private static final long serialVersionUID = 1L;
 
+    /** The call, object and OS error. */
     private final String detail;
 
     /**
+     * Reports that no process is attached to a block {@code name}.
+     *
      * @param name   the block's name as the caller gave it
      * @param detail the call, object and OS error, e.g. {@code shm_open("/x") failed: ENOENT (No such file or directory)}
      */

@@ -47,6 +47,7 @@ public final class SharedMem {
     /**
      * {@code SetSharedMem}: stores {@code text} in {@value SharedString#DEFAULT_NAME}.
      *
+     * @param text the text, truncated as {@link SharedString#set(CharSequence)} does
      * @return the number of UTF-16 units stored (at most {@value SharedString#MAX_LENGTH})
      * @throws IllegalArgumentException when text contains NUL
      * @throws UncheckedIOException     when the block could not be attached (the next call tries again)
@@ -60,6 +61,7 @@ public final class SharedMem {
      * {@code GetSharedMem(buf, cchSize)}: reads {@value SharedString#DEFAULT_NAME} as it would fit in a buffer
      * of {@code cchSize} WCHARs.
      *
+     * @param cchSize the buffer size in UTF-16 units, including the NUL
      * @return at most {@code cchSize - 1} units
      * @throws IllegalArgumentException when {@code cchSize < 1}
      * @throws UncheckedIOException     when the block could not be attached (the next call tries again)
@@ -69,7 +71,7 @@ public final class SharedMem {
         return block().get(cchSize);
     }
 
-    /** @return whether this JVM's attach created the block: the DLL's {@code fInit} (attaches if needed) */
+    /** {@return whether this JVM's attach created the block: the DLL's {@code fInit}} Attaches if needed. */
     public static boolean created() {
         return block().created();
     }

@@ -195,40 +195,40 @@ public final class SharedMemory implements AutoCloseable {
         return new SharedMemory(name, backend.openExisting(name));
     }
 
-    /** @return the name this block was opened with */
+    /** {@return the name this block was opened with} */
     public String name() {
         return name;
     }
 
-    /** @return the number of bytes mapped, which is {@code segment().byteSize()} */
+    /** {@return the number of bytes mapped, which is {@code segment().byteSize()}} */
     public long byteSize() {
         return byteSize;
     }
 
     /**
-     * @return true when this attach created the block, or found it abandoned and reset it: the example's
-     *         {@code fInit}. Of many processes attaching to a new name at once, exactly one sees true.
+     * {@return true when this attach created the block, or found it abandoned and reset it: the example's
+     *         {@code fInit}. Of many processes attaching to a new name at once, exactly one sees true.}
      */
     public boolean created() {
         return created;
     }
 
     /**
-     * @return the block's memory, {@link #byteSize()} bytes; any access after {@link #close()} throws
-     *         {@link IllegalStateException}
+     * {@return the block's memory, {@link #byteSize()} bytes; any access after {@link #close()} throws
+     *         {@link IllegalStateException}}
      */
     public MemorySegment segment() {
         return segment;
     }
 
-    /** @return true once {@link #close()} has run */
+    /** {@return true once {@link #close()} has run} */
     public boolean isClosed() {
         return closed.get();
     }
 
     /**
-     * @return where the block lives on this OS, for people: {@code /dev/shm/NAME} on Linux, the object name
-     *         {@code NAME} in the session namespace on Windows
+     * {@return where the block lives on this OS, for people: {@code /dev/shm/NAME} on Linux, the object name
+     *         {@code NAME} in the session namespace on Windows}
      */
     public String location() {
         return Platform.backend().location(name);

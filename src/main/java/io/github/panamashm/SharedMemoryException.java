@@ -22,9 +22,13 @@ import java.io.IOException;
 public class SharedMemoryException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The C function or operation that failed. */
     private final String call;
+    /** The object it concerned, as the OS saw it. */
     private final String object;
+    /** {@code errno} or the Win32 error code; 0 when not an OS error. */
     private final int errorCode;
+    /** The symbolic error name; null when not an OS error. */
     private final String errorName;
 
     /**
@@ -63,22 +67,22 @@ public class SharedMemoryException extends IOException {
         return call + "(\"" + object + "\") failed: " + errorName + " (" + errorText + ")";
     }
 
-    /** @return the C function or operation that failed, e.g. {@code shm_open} */
+    /** {@return the C function or operation that failed, e.g. {@code shm_open}} */
     public String call() {
         return call;
     }
 
-    /** @return the object the call concerned, as the OS saw it, e.g. {@code /dllmemfilemap} */
+    /** {@return the object the call concerned, as the OS saw it, e.g. {@code /dllmemfilemap}} */
     public String object() {
         return object;
     }
 
-    /** @return {@code errno} on POSIX, the Win32 error code on Windows, 0 when not an OS error */
+    /** {@return {@code errno} on POSIX, the Win32 error code on Windows, 0 when not an OS error} */
     public int errorCode() {
         return errorCode;
     }
 
-    /** @return the symbolic error name such as {@code EACCES}, or {@code null} when not an OS error */
+    /** {@return the symbolic error name such as {@code EACCES}, or {@code null} when not an OS error} */
     public String errorName() {
         return errorName;
     }

@@ -98,7 +98,7 @@ public final class SharedString implements AutoCloseable {
     }
 
     /**
-     * @return the stored text, at most {@value #MAX_LENGTH} units
+     * {@return the stored text, at most {@value #MAX_LENGTH} units}
      * @throws IllegalStateException when this block is closed
      */
     public String get() {
@@ -118,17 +118,17 @@ public final class SharedString implements AutoCloseable {
         return TextBlock.read(memory.segment(), cchSize);
     }
 
-    /** @return true when this attach created the block: the example's {@code fInit} */
+    /** {@return true when this attach created the block: the example's {@code fInit}} */
     public boolean created() {
         return memory.created();
     }
 
-    /** @return the name of the block */
+    /** {@return the name of the block} */
     public String name() {
         return memory.name();
     }
 
-    /** @return the underlying block of {@value #BYTE_SIZE} bytes */
+    /** {@return the underlying block of {@value #BYTE_SIZE} bytes} */
     public SharedMemory memory() {
         return memory;
     }

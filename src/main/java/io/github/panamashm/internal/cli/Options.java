@@ -1,0 +1,117 @@
+package io.github.panamashm.internal.cli;
+
+import io.github.panamashm.SharedString;
+import io.github.panamashm.internal.Names;
+import io.github.panamashm.internal.Platform;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One command's arguments: {@code --option VALUE} or {@code --option=VALUE}, flags, and positional
+ * arguments; {@code --} ends the options, so a text beginning with {@code -} can still be given.
+ */
+final class Options {
+    private final Map<String, String> values = new HashMap<>();
+    private final List<String> flags = new ArrayList<>();
+    private final List<String> positional = new ArrayList<>();
+
+    private Options() {
+    }
+
+    /**
+     * @param valueOptions the options of this command that take a value, e.g. {@code --name}
+     * @param flagOptions  the options of this command that take none; {@code --help} and {@code -h} always
+     */
+    static Options parse(List<String> args, Set<String> valueOptions, Set<String> flagOptions) throws UsageException {
+        Options o = new Options();
+        boolean optionsEnded = false;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (optionsEnded || !a.startsWith("-") || a.equals("-")) {
+                o.positional.add(a);
+                continue;
+            }
+            if (a.equals("--")) {
+                optionsEnded = true;
+                continue;
+            }
+            if (a.equals("-h") || a.equals("--help")) {
+                o.flags.add("--help");
+                continue;
+            }
+            int eq = a.indexOf('=');
+            String key = eq < 0 ? a : a.substring(0, eq);
+            if (valueOptions.contains(key)) {
+                String value;
+                if (eq >= 0) {
+                    value = a.substring(eq + 1);
+                } else if (i + 1 < args.size()) {
+                    value = args.get(++i);
+                } else {
+                    throw new UsageException("option " + key + " needs a value");
+                }
+                if (o.values.put(key, value) != null) {
+                    throw new UsageException("option " + key + " given twice");
+                }
+            } else if (flagOptions.contains(a)) {
+                o.flags.add(a);
+            } else if (flagOptions.contains(key)) {
+                throw new UsageException("option " + key + " takes no value");
+            } else {
+                throw new UsageException("unknown option " + a);
+            }
+        }
+        return o;
+    }
+
+    boolean help() {
+        return flags.contains("--help");
+    }
+
+    boolean flag(String option) {
+        return flags.contains(option);
+    }
+
+    String value(String option) {
+        return values.get(option);
+    }
+
+    List<String> positional() {
+        return positional;
+    }
+
+    /** @return the {@code --name} value, default {@value SharedString#DEFAULT_NAME}, checked against the naming rules */
+    String name() throws UsageException {
+        String name = values.getOrDefault("--name", SharedString.DEFAULT_NAME);
+        try {
+            return Names.check(name, Platform.os());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** @return the only positional argument, or null when there is none and it is optional */
+    String atMostOne(String what, boolean required) throws UsageException {
+        if (positional.size() > 1) {
+            throw new UsageException("expected one " + what + ", got " + positional.size()
+                    + " arguments (quote a text that contains spaces)");
+        }
+        if (positional.isEmpty()) {
+            if (required) {
+                throw new UsageException("missing " + what);
+            }
+            return null;
+        }
+        return positional.get(0);
+    }
+
+    void noPositional() throws UsageException {
+        if (!positional.isEmpty()) {
+            throw new UsageException("unexpected argument \"" + positional.get(0) + "\"");
+        }
+    }
+}
