@@ -12,7 +12,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A named block of memory shared between processes, Java or native, on Windows and Linux.
@@ -47,7 +46,8 @@ public final class SharedMemory implements AutoCloseable {
     private final boolean created;
     private final Arena arena;
     private final MemorySegment segment;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Object closeLock = new Object();
+    private volatile boolean closed;
     private volatile IOException detachFailure;
 
     private SharedMemory(String name, Attachment attachment) {
@@ -223,7 +223,7 @@ public final class SharedMemory implements AutoCloseable {
 
     /** {@return true once {@link #close()} has run} */
     public boolean isClosed() {
-        return closed.get();
+        return closed;
     }
 
     /**
@@ -235,7 +235,9 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     /**
-     * Detaches: unmaps the block and, if this was the last process attached, frees it. Idempotent.
+     * Detaches: unmaps the block and, if this was the last process attached, frees it. Idempotent: a call
+     * made while another thread is closing the block waits until the detach is done, so when any
+     * {@code close()} returns the block is detached (the JVM's exit hook relies on it).
      *
      * @throws IllegalStateException when a thread is still using the segment (for example passed to a native
      *                               call); the block stays attached and close can be called again
@@ -243,14 +245,12 @@ public final class SharedMemory implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            arena.close();
-        } catch (IllegalStateException e) {
-            closed.set(false);
-            throw e;
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            arena.close(); // runs the detach; IllegalStateException while in use leaves the block open
+            closed = true;
         }
         OPEN.remove(this);
         IOException failure = detachFailure;
@@ -262,7 +262,7 @@ public final class SharedMemory implements AutoCloseable {
     @Override
     public String toString() {
         return "SharedMemory[name=" + name + ", byteSize=" + byteSize + ", created=" + created
-                + (closed.get() ? ", closed" : "") + "]";
+                + (closed ? ", closed" : "") + "]";
     }
 
     /** Detaches every block still open when the JVM exits normally, so the last exit frees the block. */

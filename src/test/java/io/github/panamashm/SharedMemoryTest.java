@@ -130,4 +130,27 @@ class SharedMemoryTest {
         }
         assertFalse(TestNames.exists(bare));
     }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void whenAnyConcurrentCloseReturnsTheBlockIsAlreadyFreed() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 300; round++) {
+                String name = TestNames.unique("api-close2");
+                SharedMemory m = SharedMemory.openOrCreate(name, 4096);
+                java.util.concurrent.CyclicBarrier both = new java.util.concurrent.CyclicBarrier(2);
+                java.util.concurrent.Callable<Boolean> closeThenLook = () -> {
+                    both.await();
+                    m.close();
+                    return TestNames.exists(name);
+                };
+                var a = pool.submit(closeThenLook);
+                var b = pool.submit(closeThenLook);
+                assertFalse(a.get() || b.get(), "a close() returned before the detach finished, round " + round);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
