@@ -20,4 +20,23 @@ class ReadmeTest {
         assertTrue(excerpt.contains("shm_attach") && excerpt.contains("shm_detach"), excerpt);
         assertTrue(peer.contains(excerpt), "the README's C protocol differs from src/test/c/shm_peer.c");
     }
+
+    @Test
+    void theReadmesJshellSessionIsTheSessionJshellSessionTestRuns() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        String session = Files.readString(Path.of("jshell", "session-two-windows.jsh"));
+        assertTrue(readme.contains("```java\n" + session + "```\n"),
+                "the README's jshell session differs from jshell/session-two-windows.jsh");
+        String startup = Files.readString(Path.of("jshell", "panama-shm.jsh"));
+        assertTrue(readme.contains(startup), "the README's startup script differs from jshell/panama-shm.jsh");
+    }
+
+    @Test
+    void theReadmesMultiProcessRecipeIsATestThatRuns() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        String recipe = Files.readString(
+                Path.of("src", "test", "java", "io", "github", "panamashm", "testing", "ChildJvmRecipeTest.java"));
+        assertTrue(readme.contains("```java\n" + recipe + "```\n"),
+                "the README's recipe differs from ChildJvmRecipeTest.java");
+    }
 }
