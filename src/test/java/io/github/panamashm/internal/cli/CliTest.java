@@ -329,8 +329,9 @@ class CliTest {
             Result r = cli("info", "--name", name);
             assertEquals(1, r.status(), r::toString);
             assertEquals("", r.stdout());
-            assertEquals(List.of("panama-shm info: openOrCreate(\"/" + name + "\") refused: the object has mode 0644:"
-                    + " group or others may open it (panama-shm creates 0600)"), r.stderrLines());
+            assertEquals(List.of("panama-shm info: openExisting(\"/" + name + "\") refused: the object has mode 0644:"
+                    + " group or others may open it (panama-shm creates 0600; to share a block across users on"
+                    + " purpose, pass a SharedMemory.Option)"), r.stderrLines());
             assertTrue(Files.exists(foreign), "a refused object is left alone");
         } finally {
             Files.deleteIfExists(foreign);
