@@ -4,22 +4,42 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One process's attachment to a block: the mapped address and how to let go of it.
+ * One process's attachment to a block: the mapped address and how to let go of it. Each backend subclasses
+ * it with what its {@link #detach()} needs (a descriptor, a handle).
  *
- * <p>{@code SharedMemory} ties {@link #detach()} to its Arena, so it runs exactly once, after no thread
- * can reach the memory any more.
+ * <p>{@code SharedMemory} calls {@link #detach()} exactly once, after no thread can reach the memory any more.
  */
-public interface Attachment {
+public abstract class Attachment {
+    private final MemorySegment address;
+    private final long byteSize;
+    private final boolean created;
+
+    /**
+     * @param address  the mapped address
+     * @param byteSize how many bytes of it the caller may use
+     * @param created  whether this attach created the block (or reset a dead one)
+     */
+    protected Attachment(MemorySegment address, long byteSize, boolean created) {
+        this.address = address;
+        this.byteSize = byteSize;
+        this.created = created;
+    }
 
     /** @return the mapped address as a zero-length segment; {@code SharedMemory} gives it a size and scope */
-    MemorySegment address();
+    public final MemorySegment address() {
+        return address;
+    }
 
-    /** @return how many bytes are mapped */
-    long byteSize();
+    /** @return how many bytes are mapped for the caller */
+    public final long byteSize() {
+        return byteSize;
+    }
 
     /** @return true when this attach created the block (or reset a dead one): the example's {@code fInit} */
-    boolean created();
+    public final boolean created() {
+        return created;
+    }
 
     /** Unmap and release; the last process to detach frees the block. Called once. */
-    void detach() throws IOException;
+    public abstract void detach() throws IOException;
 }

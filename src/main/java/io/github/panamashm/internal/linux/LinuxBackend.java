@@ -345,41 +345,21 @@ public final class LinuxBackend implements Backend {
     }
 
     /** An attached block: the descriptor holds the read lock on byte 0 until detach closes it. */
-    private final class LinuxAttachment implements Attachment {
+    private final class LinuxAttachment extends Attachment {
         private final String object;
         private final int fd;
-        private final MemorySegment address;
-        private final long byteSize;
-        private final boolean created;
 
         LinuxAttachment(String object, int fd, MemorySegment address, long byteSize, boolean created) {
+            super(address, byteSize, created);
             this.object = object;
             this.fd = fd;
-            this.address = address;
-            this.byteSize = byteSize;
-            this.created = created;
-        }
-
-        @Override
-        public MemorySegment address() {
-            return address;
-        }
-
-        @Override
-        public long byteSize() {
-            return byteSize;
-        }
-
-        @Override
-        public boolean created() {
-            return created;
         }
 
         @Override
         public void detach() throws IOException {
             SharedMemoryException failure = null;
             try (Calls c = new Calls(object)) {
-                int errno = c.munmap(address, byteSize);
+                int errno = c.munmap(address(), byteSize());
                 if (errno != 0) {
                     failure = Errno.exception("munmap", object, errno);
                 }

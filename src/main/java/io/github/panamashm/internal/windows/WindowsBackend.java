@@ -129,34 +129,16 @@ public final class WindowsBackend implements Backend {
         }
     }
 
-    private final class WindowsAttachment implements Attachment {
+    private final class WindowsAttachment extends Attachment {
         private final String name;
         private final long handle;
         private final long view;
-        private final long byteSize;
-        private final boolean created;
 
         WindowsAttachment(String name, long handle, long view, long byteSize, boolean created) {
+            super(MemorySegment.ofAddress(view), byteSize, created);
             this.name = name;
             this.handle = handle;
             this.view = view;
-            this.byteSize = byteSize;
-            this.created = created;
-        }
-
-        @Override
-        public MemorySegment address() {
-            return MemorySegment.ofAddress(view);
-        }
-
-        @Override
-        public long byteSize() {
-            return byteSize;
-        }
-
-        @Override
-        public boolean created() {
-            return created;
         }
 
         @Override
