@@ -25,8 +25,10 @@ def main():
     for r in jmh:
         name = r["benchmark"].rsplit(".", 1)[1]
         param = r.get("params", {}).get("length", "0")
-        alloc = r["secondaryMetrics"].get("·gc.alloc.rate.norm", {}).get("score")
-        rows[(name, param)] = (r["primaryMetric"]["score"], r["primaryMetric"]["scoreError"], alloc)
+        alloc = r["secondaryMetrics"].get("gc.alloc.rate.norm", r["secondaryMetrics"].get("·gc.alloc.rate.norm", {})).get("score")
+        err = r["primaryMetric"]["scoreError"]
+        err = float(err) if isinstance(err, (int, float)) else float("nan")  # "NaN" with fewer than 3 iterations
+        rows[(name, param)] = (r["primaryMetric"]["score"], err, alloc)
     for (name, param), ns in c.items():
         rows[(name, param)] = (ns, float("nan"), None)
 
