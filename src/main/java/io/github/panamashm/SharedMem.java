@@ -14,9 +14,13 @@ import java.io.UncheckedIOException;
  * }</pre>
  *
  * <p>The block is detached when the JVM exits. New code should prefer {@link SharedString}, which lets the
- * caller choose the name and when to detach.
+ * caller choose the name and when to detach. The system property {@value #NAME_PROPERTY}, read at first use,
+ * attaches the facade to another name (tests use it to keep their blocks apart).
  */
 public final class SharedMem {
+    /** The system property that names the block instead of {@value SharedString#DEFAULT_NAME}. */
+    public static final String NAME_PROPERTY = "io.github.panamashm.SharedMem.name";
+
     private SharedMem() {
     }
 
@@ -29,7 +33,7 @@ public final class SharedMem {
                 b = block;
                 if (b == null) {
                     try {
-                        b = SharedString.open();
+                        b = SharedString.open(System.getProperty(NAME_PROPERTY, SharedString.DEFAULT_NAME));
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -65,7 +69,7 @@ public final class SharedMem {
         return block().get(cchSize);
     }
 
-    /** @return whether this JVM's attach created the block: the DLL's {@code fInit} */
+    /** @return whether this JVM's attach created the block: the DLL's {@code fInit} (attaches if needed) */
     public static boolean created() {
         return block().created();
     }

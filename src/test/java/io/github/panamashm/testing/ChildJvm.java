@@ -80,8 +80,14 @@ public final class ChildJvm implements AutoCloseable {
 
     /** The command line for {@code mainClass} with {@code args}, on the parent's class path. */
     public static List<String> command(Class<?> mainClass, String... args) {
+        return command(List.of(), mainClass, args);
+    }
+
+    /** The same, with extra JVM options such as {@code -Dkey=value} before the main class. */
+    public static List<String> command(List<String> jvmOptions, Class<?> mainClass, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaLauncher().toString());
+        cmd.addAll(jvmOptions);
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-Xshare:auto");
         cmd.add("-XX:TieredStopAtLevel=1"); // children are short-lived: start fast
@@ -97,6 +103,11 @@ public final class ChildJvm implements AutoCloseable {
     /** Starts {@code mainClass} with {@code args} in a new JVM. */
     public static ChildJvm start(Class<?> mainClass, String... args) {
         return start(command(mainClass, args));
+    }
+
+    /** Starts {@code mainClass} in a new JVM given extra {@code jvmOptions}, e.g. {@code -Dkey=value}. */
+    public static ChildJvm startWith(List<String> jvmOptions, Class<?> mainClass, String... args) {
+        return start(command(jvmOptions, mainClass, args));
     }
 
     /** Starts any command, for example {@code java -jar} or a native peer, with the same stream handling. */

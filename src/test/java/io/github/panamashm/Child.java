@@ -1,0 +1,114 @@
+package io.github.panamashm;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+
+/**
+ * The child JVM of the multi-process tests. Texts cross the process boundary as hex of their UTF-16 units
+ * ({@link #hex(String)}), so surrogates survive any locale. Each command prints one line the parent
+ * synchronises on, and those that hold the block wait for standard input to close before detaching.
+ */
+public final class Child {
+    private Child() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String command = args[0];
+        String name = args[1];
+        switch (command) {
+            case "write-and-hold" -> { // attach, store, report, hold until stdin closes, detach
+                try (SharedString s = SharedString.open(name)) {
+                    int n = s.set(unhex(args[2]));
+                    System.out.println("stored " + n + " created=" + s.created());
+                    awaitStdinEof();
+                }
+            }
+            case "read" -> { // attach, report what is there, detach
+                try (SharedString s = SharedString.open(name)) {
+                    System.out.println("created=" + s.created() + " text=" + hex(s.get()));
+                }
+            }
+            case "attach-and-hold" -> { // attach, report whether this attach created it, hold
+                try (SharedString s = SharedString.open(name)) {
+                    System.out.println("created=" + s.created());
+                    awaitStdinEof();
+                }
+            }
+            case "race" -> { // wait for "go" on stdin, attach, report, hold until stdin closes
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                System.out.println("waiting");
+                in.readLine();
+                try (SharedString s = SharedString.open(name)) {
+                    System.out.println("created=" + s.created());
+                    while (in.readLine() != null) {
+                        // hold until the parent closes our stdin
+                    }
+                }
+            }
+            case "hold-sized" -> { // openOrCreate with a size and hold it
+                try (SharedMemory m = SharedMemory.openOrCreate(name, Long.parseLong(args[2]))) {
+                    System.out.println("holding " + m.byteSize());
+                    awaitStdinEof();
+                }
+            }
+            case "write-and-exit" -> { // attach, store and leave with System.exit, never calling close
+                SharedString s = SharedString.open(name);
+                s.set(unhex(args[2]));
+                System.out.println("stored");
+                System.exit(0);
+            }
+            case "write-and-return" -> { // attach, store and end main without calling close
+                SharedString s = SharedString.open(name);
+                s.set(unhex(args[2]));
+                System.out.println("stored");
+            }
+            case "open-sized" -> { // openOrCreate with a size, reporting the outcome as one line
+                try (SharedMemory m = SharedMemory.openOrCreate(name, Long.parseLong(args[2]))) {
+                    m.segment().fill((byte) 1); // would raise SIGBUS if the object were smaller than mapped
+                    System.out.println("ok " + m.byteSize());
+                } catch (SharedMemoryException e) {
+                    System.out.println("refused " + e.getMessage());
+                }
+            }
+            case "facade" -> { // the DLL-style facade, on the name given by the test's system property
+                int n = SharedMem.setSharedMem(unhex(args[2]));
+                System.out.println("stored " + n + " created=" + SharedMem.created() + " read="
+                        + hex(SharedMem.getSharedMem(Integer.parseInt(args[3]))));
+            }
+            default -> throw new IllegalArgumentException(command);
+        }
+    }
+
+    private static void awaitStdinEof() throws Exception {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        while (in.readLine() != null) {
+            // wait for the parent to close our stdin
+        }
+    }
+
+    /** @return the UTF-16 units of {@code s} as hex, 4 digits each; "-" for the empty string */
+    public static String hex(String s) {
+        if (s.isEmpty()) {
+            return "-";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < s.length(); i++) {
+            sb.append(HexFormat.of().toHexDigits(s.charAt(i)));
+        }
+        return sb.toString();
+    }
+
+    /** @return the text {@link #hex(String)} encoded */
+    public static String unhex(String h) {
+        if (h.equals("-")) {
+            return "";
+        }
+        char[] c = new char[h.length() / 4];
+        for (int i = 0; i < c.length; i++) {
+            c[i] = (char) HexFormat.fromHexDigits(h, 4 * i, 4 * i + 4);
+        }
+        return new String(c);
+    }
+}

@@ -1,0 +1,142 @@
+package io.github.panamashm;
+
+import io.github.panamashm.testing.TestNames;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.module.ModuleDescriptor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The public API's contract within one process. */
+class SharedMemoryTest {
+
+    @Test
+    void aClosedBlockCannotBeTouchedFromAnyThread() throws Exception {
+        String name = TestNames.unique("api-closed");
+        SharedMemory m = SharedMemory.openOrCreate(name, 4096);
+        MemorySegment s = m.segment();
+        s.set(ValueLayout.JAVA_INT, 0, 7);
+        m.close();
+        assertTrue(m.isClosed());
+        assertThrows(IllegalStateException.class, () -> s.get(ValueLayout.JAVA_INT, 0));
+        Throwable fromOtherThread = CompletableFuture.supplyAsync(() -> {
+            try {
+                s.set(ValueLayout.JAVA_INT, 0, 1);
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        }).get();
+        assertInstanceOf(IllegalStateException.class, fromOtherThread);
+        if (OS.LINUX.isCurrentOs()) {
+            assertFalse(Files.readString(Path.of("/proc/self/maps")).contains(name), "still mapped after close");
+        }
+    }
+
+    @Test
+    void closeIsIdempotent() throws Exception {
+        String name = TestNames.unique("api-idem");
+        SharedString s = SharedString.open(name);
+        s.close();
+        s.close();
+        s.memory().close();
+        assertThrows(IllegalStateException.class, () -> s.set("x"));
+        assertThrows(IllegalStateException.class, s::get);
+        assertFalse(TestNames.exists(name));
+    }
+
+    @Test
+    void theSegmentHasExactlyByteSizeBytesAndIsSharedBetweenAttachments() throws Exception {
+        String name = TestNames.unique("api-size");
+        try (SharedMemory a = SharedMemory.openOrCreate(name, 10_000);
+             SharedMemory b = SharedMemory.openOrCreate(name, 10_000)) {
+            assertEquals(10_000, a.byteSize());
+            assertEquals(10_000, a.segment().byteSize());
+            assertEquals(name, a.name());
+            a.segment().set(ValueLayout.JAVA_LONG, 9_992, 0x1122334455667788L);
+            assertEquals(0x1122334455667788L, b.segment().get(ValueLayout.JAVA_LONG, 9_992));
+            assertThrows(IndexOutOfBoundsException.class, () -> a.segment().get(ValueLayout.JAVA_BYTE, 10_000));
+        }
+    }
+
+    @Test
+    void aNewBlockIsAllZeros() throws Exception {
+        String name = TestNames.unique("api-zero");
+        try (SharedMemory m = SharedMemory.openOrCreate(name, 65536)) {
+            assertTrue(m.created());
+            assertEquals(-1, m.segment().mismatch(MemorySegment.ofArray(new byte[65536])));
+        }
+    }
+
+    @Test
+    void badArgumentsFailBeforeAnySystemCall() {
+        assertThrows(IllegalArgumentException.class, () -> SharedMemory.openOrCreate("", 1));
+        assertThrows(IllegalArgumentException.class, () -> SharedMemory.openOrCreate("a/b", 1));
+        assertThrows(IllegalArgumentException.class, () -> SharedMemory.openOrCreate("ok-name", 0));
+        assertThrows(IllegalArgumentException.class, () -> SharedMemory.openExisting("nul\0"));
+        assertThrows(NullPointerException.class, () -> SharedString.open(null));
+        assertFalse(TestNames.exists("ok-name"));
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void osErrorsNameTheCallTheObjectAndTheError() throws Exception {
+        String name = TestNames.unique("api-err");
+        // A symbolic link planted under the block's name is never followed (shm_open uses O_NOFOLLOW).
+        Path link = Files.createSymbolicLink(TestNames.shmFile(name), Path.of("/dev/null"));
+        try {
+            SharedMemoryException e = assertThrows(SharedMemoryException.class, () -> SharedString.open(name));
+            assertEquals("shm_open(\"/" + name + "\") failed: ELOOP (Too many levels of symbolic links)",
+                    e.getMessage());
+            assertEquals("shm_open", e.call());
+            assertEquals("/" + name, e.object());
+            assertEquals(40, e.errorCode());
+            assertEquals("ELOOP", e.errorName());
+        } finally {
+            Files.delete(link);
+        }
+        NoSuchSharedMemoryException missing = assertThrows(NoSuchSharedMemoryException.class,
+                () -> SharedMemory.openExisting(name));
+        assertEquals("no shared memory block \"" + name + "\": shm_open(\"/" + name
+                + "\") failed: ENOENT (No such file or directory)", missing.getMessage());
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void theLinuxObjectIsSlashNameWithMode0600AndNamespacePrefixesAreDropped() throws Exception {
+        String bare = TestNames.unique("api-obj");
+        try (SharedMemory m = SharedMemory.openOrCreate("Local\\" + bare, 64);
+             SharedMemory g = SharedMemory.openOrCreate("Global\\" + bare, 64)) {
+            assertFalse(g.created(), "Local\\ and Global\\ name the same object on Linux");
+            assertEquals("/dev/shm/" + bare, m.location());
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(TestNames.shmFile(bare))));
+        }
+        assertFalse(TestNames.exists(bare));
+    }
+
+    @Test
+    void theModuleExportsOnlyThePublicPackage() throws Exception {
+        Path descriptor = Path.of("target", "classes", "module-info.class");
+        ModuleDescriptor d;
+        try (var in = Files.newInputStream(descriptor)) {
+            d = ModuleDescriptor.read(in);
+        }
+        assertEquals("io.github.panamashm", d.name());
+        Set<String> exported = d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
+        assertEquals(Set.of("io.github.panamashm"), exported);
+    }
+}
