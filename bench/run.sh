@@ -3,6 +3,7 @@
 #
 #   bench/run.sh                    # the full run (about 10 minutes)
 #   bench/run.sh -f 1 -wi 1 -i 2 -w 200ms -r 300ms   # a quick look; any arguments go to JMH
+#   BENCH_FILTER=.*Text.*panama.* bench/run.sh ...    # some benchmarks only (a JMH regular expression)
 #
 # It builds the benchmarks (Maven profile `bench`: src/jmh/java, JMH 1.37, JNA; never part of the default
 # build), compiles bench/shm_c.c with gcc -O2 and runs it, runs JMH with -prof gc, and prints the table from
@@ -20,7 +21,7 @@ gcc -O2 -Wall -o "$out/shm_c" bench/shm_c.c
 echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores" | tee "$out/load.txt"
 "$out/shm_c" panama-bench | tee "$out/c.txt"
 bin/jdk22 java -cp "target/classes:target/jmh-classes:$(cat target/bench.classpath)" org.openjdk.jmh.Main \
-  -prof gc -rf json -rff "$out/jmh.json" "$@" 'io.github.panamashm.bench.*'
+  -prof gc -rf json -rff "$out/jmh.json" "$@" "${BENCH_FILTER:-io.github.panamashm.bench.*}"
 # C again, after JMH, so that a change of load during the run shows as a difference between the two
 "$out/shm_c" panama-bench | tee "$out/c-after.txt"
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/load.txt"

@@ -32,15 +32,16 @@ def main():
     for (name, param), ns in c.items():
         rows[(name, param)] = (ns, float("nan"), None)
 
-    print("| benchmark | units | ns/op | ± | B/op | x floor | x C |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| benchmark | units | ns/op | ± | B/op | x floor | x floor+String | x C |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     order = ["setGet", "get", "set", "openClose", "openCloseSegment"]
+    WHO = ["floor", "floorString", "c", "panama", "mbb", "jna"]
 
     def key(k):
         name, param = k
         who, op = name.split("_", 1)
         return (order.index(op) if op in order else 99, int(param),
-                ["floor", "c", "panama", "mbb", "jna"].index(who) if who in ["floor", "c", "panama", "mbb", "jna"] else 9)
+                WHO.index(who) if who in WHO else 9)
 
     for k in sorted(rows, key=key):
         name, param = k
@@ -48,11 +49,13 @@ def main():
         ns, err, alloc = rows[k]
         floor = rows.get(("floor_" + op, param))
         cref = rows.get(("c_" + op, param))
+        fs = rows.get(("floorString_" + op, param))
+        fsx = f"{ns / fs[0]:.2f}" if fs else ""
         fx = f"{ns / floor[0]:.2f}" if floor else ""
         cx = f"{ns / cref[0]:.2f}" if cref else ""
         e = "" if err != err else f"{err:.1f}"
         a = "" if alloc is None else f"{alloc:.0f}"
-        print(f"| {name} | {param if param != '0' else ''} | {ns:.1f} | {e} | {a} | {fx} | {cx} |")
+        print(f"| {name} | {param if param != '0' else ''} | {ns:.1f} | {e} | {a} | {fx} | {fsx} | {cx} |")
     if len(c_runs) > 1:
         drift = max(abs(c_runs[0][k] - c_runs[1][k]) / c_runs[0][k] for k in c_runs[0])
         print(f"\nC before vs after JMH: largest change {drift * 100:.0f}% (a measure of how much the load moved)")

@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code floor_*}: {@code MemorySegment.copy} of the same bytes (char[] to block, block to char[]);</li>
+ *   <li>{@code floorString_*}: the same plus {@code new String} of the units read, which any API returning a
+ *       String pays;</li>
  *   <li>{@code panama_*}: {@link SharedString};</li>
  *   <li>{@code mbb_*}: what a pure-Java user writes without this library: {@code FileChannel.map} of a file in
  *       /dev/shm and a little-endian {@link CharBuffer} view;</li>
@@ -123,6 +125,22 @@ public class TextBench {
     public char[] floor_get() {
         MemorySegment.copy(floorSegment, UNIT, 0, out, 0, length);
         return out;
+    }
+
+    // ---- the floor plus the String that get must return (what any String-returning API pays) ----
+
+    @Benchmark
+    public String floorString_setGet() {
+        MemorySegment.copy(chars, 0, floorSegment, UNIT, 0, length);
+        floorSegment.set(UNIT, 2L * length, '\0');
+        MemorySegment.copy(floorSegment, UNIT, 0, out, 0, length);
+        return new String(out, 0, length);
+    }
+
+    @Benchmark
+    public String floorString_get() {
+        MemorySegment.copy(floorSegment, UNIT, 0, out, 0, length);
+        return new String(out, 0, length);
     }
 
     // ---- panama-shm ----
