@@ -25,7 +25,7 @@ import java.util.Objects;
  * <p>How it is fast (issue 6; notes/perf-readme.md has the measurements): units move in bulk, never one
  * {@code MemorySegment.set} per unit. A {@code String} is checked for NUL with its own vectorised
  * {@code indexOf}, copied out with {@code getChars} into a per-thread scratch array and from there into the
- * block with {@code MemorySegment.copy}; reading copies into the scratch array (a short text four units per 64-bit
+ * block with {@code MemorySegment.copy} (up to 32 units, one unit per call: the bulk path has fixed costs); reading copies into the scratch array (a short text four units per 64-bit
  * load and store, a longer one in bulk copies of growing chunks), finds the NUL in the copy with 64-bit words
  * (a branch-free loop the JIT vectorises), and lets {@code new String} compress the units. So {@code write}
  * allocates nothing and {@code read} only the returned String (after each thread's first use, which allocates
@@ -53,6 +53,9 @@ public final class TextBlock {
         final char[] chars = new char[SCRATCH_UNITS];
         final MemorySegment view = MemorySegment.ofArray(chars);
     }
+
+    /** Up to here text is stored one unit per call: cheaper than the fixed costs of the bulk path. */
+    private static final int SHORT_TEXT_UNITS = 32;
 
     private TextBlock() {
     }
@@ -102,6 +105,13 @@ public final class TextBlock {
     public static int write(MemorySegment block, CharSequence text) {
         Objects.requireNonNull(text, "text");
         int n = fittingLength(text, capacity(block.byteSize()));
+        if (n <= SHORT_TEXT_UNITS) {
+            for (int i = 0; i < n; i++) {
+                block.set(UNIT, 2L * i, text.charAt(i));
+            }
+            block.set(UNIT, 2L * n, '\0');
+            return n;
+        }
         char[] scratch = SCRATCH.get().chars;
         for (int done = 0; done < n; ) {
             int chunk = Math.min(n - done, scratch.length);
