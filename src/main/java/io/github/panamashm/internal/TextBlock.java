@@ -23,13 +23,14 @@ import java.util.Objects;
  * </ul>
  *
  * <p>How it is fast (issue 6; notes/perf-readme.md has the measurements): units move in bulk, never one
- * {@code MemorySegment.set} per unit. A {@code String} is checked for NUL with its own vectorised
- * {@code indexOf}, copied out with {@code getChars} into a per-thread scratch array and from there into the
- * block with {@code MemorySegment.copy} (up to 32 units, one unit per call: the bulk path has fixed costs); reading copies into the scratch array (a short text four units per 64-bit
- * load and store, a longer one in bulk copies of growing chunks), finds the NUL in the copy with 64-bit words
- * (a branch-free loop the JIT vectorises), and lets {@code new String} compress the units. So {@code write}
- * allocates nothing and {@code read} only the returned String (after each thread's first use, which allocates
- * its scratch array of {@value #SCRATCH_UNITS} units).
+ * {@code MemorySegment.set} per unit, except for texts of up to 32 units, where the bulk path's fixed costs
+ * are larger than the units. {@code write} checks a {@code String} for NUL with its own vectorised
+ * {@code indexOf}, copies it with {@code getChars} into a per-thread scratch array and from there into the
+ * block with {@code MemorySegment.copy}. {@code read} copies into the scratch array (the first 256 units one
+ * 64-bit word at a time, the rest in bulk copies of growing chunks), finds the NUL in the copy with 64-bit
+ * words (a branch-free loop the JIT vectorises), and lets {@code new String} compress the units. So
+ * {@code write} allocates nothing and {@code read} only the returned String (after each thread's first use,
+ * which allocates its scratch array of {@value #SCRATCH_UNITS} units).
  */
 public final class TextBlock {
     /** A UTF-16LE code unit, readable at any even offset. */
