@@ -13,9 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * The text rules where the fast paths of {@link TextBlock} change gear: the 64-bit word, the end of the
- * word-at-a-time head (256 units), the bulk chunks (128 units, then four times larger each) and the per-thread
- * scratch array (2048 units).
+ * The text rules where the fast paths of {@link TextBlock} change gear: the one-unit-per-call write of short
+ * texts (32 units), the 64-bit word, the end of the word-at-a-time read (1024 units), the bulk chunks (1024
+ * units, then four times larger each) and the per-thread scratch array (2048 units).
  */
 class TextBlockBulkPathTest {
     private static final ValueLayout.OfChar LE = ValueLayout.JAVA_CHAR_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -36,9 +36,9 @@ class TextBlockBulkPathTest {
     }
 
     private static IntStream lengthsAroundEveryBoundary() {
-        return IntStream.of(0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 127, 128, 129, 252, 253, 254, 255,
-                256, 257, 258, 259, 260, 383, 384, 385, 386, 387, 388, 895, 896, 897, 1279, 1280, 1281, 1660, 1661,
-                2040, 2043, 2044, 2045, 2046, 2047);
+        return IntStream.of(0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 34, 35, 36, 127, 128, 129, 255, 256,
+                257, 1019, 1020, 1021, 1022, 1023, 1024, 1025, 1026, 1027, 1028, 1029, 1660, 1661, 2040, 2043, 2044,
+                2045, 2046, 2047);
     }
 
     @Test
@@ -71,7 +71,7 @@ class TextBlockBulkPathTest {
     @Test
     void readCutByCchSizeNeverEndsInHalfAPairAtAGearChange() {
         MemorySegment block = arena.allocate(4096);
-        for (int cut : new int[]{4, 32, 128, 256, 384, 896, 2044}) {
+        for (int cut : new int[]{4, 32, 33, 256, 1020, 1024, 1028, 2044}) {
             // units cut-1 and cut are a pair: cutting after cut units would split it
             String t = "x".repeat(cut - 1) + "\uD83D\uDE00" + "y".repeat(2047 - cut - 1);
             TextBlock.write(block, t);
