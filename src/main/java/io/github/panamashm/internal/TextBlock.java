@@ -189,7 +189,7 @@ public final class TextBlock {
             }
             return limit;
         }
-        // Short texts: one 64-bit load, test and store per four units.
+        // Up to HEAD_UNITS: one 64-bit load, test and store per four units.
         int i = 0;
         for (int head = Math.min(limit, HEAD_UNITS) & ~3; i < head; i += 4) {
             long x = block.get(FOUR_UNITS, 2L * i);
@@ -204,7 +204,7 @@ public final class TextBlock {
             }
             view.set(FOUR_UNITS, 2L * i, x);
         }
-        // Longer ones: bulk copies of growing chunks, each searched by a loop C2 vectorises (no early exit).
+        // The rest: bulk copies of growing chunks, each searched by a loop C2 vectorises (no early exit).
         for (int chunk = FIRST_CHUNK_UNITS; i < limit; chunk <<= 2) {
             int to = (int) Math.min((long) i + chunk, limit);
             MemorySegment.copy(block, UNIT, 2L * i, chars, i, to - i);
