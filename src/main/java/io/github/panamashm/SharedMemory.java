@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +32,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>{@link #segment()} belongs to this object's own shared {@link Arena}: it can be used from any thread
  * until {@link #close()}, after which every access, from any thread, throws {@link IllegalStateException}
- * rather than touching unmapped memory. The memory itself is not synchronised between processes: agree on
+ * rather than touching unmapped memory. That arena is made on the first call to {@link #segment()}: closing a
+ * shared arena makes the JVM handshake with every thread (tens of microseconds, several times the system calls
+ * of a whole attach and detach), so a block whose segment was never asked for, such as the one inside a
+ * {@link SharedString}, detaches without it. The memory itself is not synchronised between processes: agree on
  * your own protocol (atomics through {@link java.lang.invoke.VarHandle}, a lock in the block...) as you would
  * with threads.
  *
@@ -41,28 +46,44 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SharedMemory implements AutoCloseable {
     private static final Set<SharedMemory> OPEN = ConcurrentHashMap.newKeySet();
 
+    /** {@link #state}: set once close has begun; the other bits count threads inside {@link #acquire()}. */
+    private static final int CLOSED = Integer.MIN_VALUE;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(SharedMemory.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final String name;
     private final long byteSize;
     private final boolean created;
-    private final Arena arena;
-    private final MemorySegment segment;
+    private final Attachment attachment;
+    /**
+     * The mapping with no scope, for this package's own bounded accesses between {@link #acquire()} and
+     * {@link #release()}; never handed out.
+     */
+    private final MemorySegment unscoped;
+    @SuppressWarnings("unused") // through STATE
+    private volatile int state;
+    /** Made by the first {@link #segment()}; guarded by {@code this}. */
+    private Arena arena;
+    private volatile MemorySegment segment;
+    /** Serialises close(): a second caller waits until the first has detached. */
     private final Object closeLock = new Object();
-    private volatile boolean closed;
+    /** Guarded by {@link #closeLock}: the detach has run. */
+    private boolean detached;
     private volatile IOException detachFailure;
 
     private SharedMemory(String name, Attachment attachment) {
         this.name = name;
         this.byteSize = attachment.byteSize();
         this.created = attachment.created();
-        this.arena = Arena.ofShared();
-        // The mapping is released by the arena's cleanup, which runs once no thread can reach the segment.
-        this.segment = attachment.address().reinterpret(byteSize, arena, ignored -> {
-            try {
-                attachment.detach();
-            } catch (IOException e) {
-                detachFailure = e;
-            }
-        });
+        this.attachment = attachment;
+        this.unscoped = attachment.address().reinterpret(byteSize);
         OPEN.add(this);
         ExitHook.install();
     }
@@ -218,12 +239,51 @@ public final class SharedMemory implements AutoCloseable {
      *         {@link IllegalStateException}}
      */
     public MemorySegment segment() {
+        MemorySegment s = segment;
+        return s != null ? s : makeSegment();
+    }
+
+    private synchronized MemorySegment makeSegment() {
+        if (segment == null) {
+            if (isClosed()) {
+                // Closed before anyone asked: a segment of the same address and size that no thread may access.
+                // (A segment cannot be made in an arena already closed, so this rare path pays one handshake.)
+                Arena dead = Arena.ofShared();
+                segment = attachment.address().reinterpret(byteSize, dead, null);
+                dead.close();
+            } else {
+                arena = Arena.ofShared();
+                // The mapping is released by the arena's cleanup, which runs once no thread can reach the segment.
+                segment = attachment.address().reinterpret(byteSize, arena, ignored -> detach());
+            }
+        }
         return segment;
     }
 
     /** {@return true once {@link #close()} has run} */
     public boolean isClosed() {
-        return closed;
+        return (int) STATE.getVolatile(this) < 0;
+    }
+
+    /**
+     * Lets the calling thread use the mapping until {@link #release()}, which it must call soon and in a
+     * {@code finally}: {@link #close()} waits for it before unmapping. For this package's short, bounded
+     * accesses (a {@link SharedString}'s {@code set} and {@code get}), which then need no shared arena.
+     *
+     * @return the whole block, with no scope: valid until {@link #release()}
+     * @throws IllegalStateException when the block is closed
+     */
+    MemorySegment acquire() {
+        if ((int) STATE.getAndAdd(this, 1) < 0) {
+            STATE.getAndAdd(this, -1);
+            throw new IllegalStateException("Already closed: " + this);
+        }
+        return unscoped;
+    }
+
+    /** Ends what {@link #acquire()} began. */
+    void release() {
+        STATE.getAndAdd(this, -1);
     }
 
     /**
@@ -239,6 +299,12 @@ public final class SharedMemory implements AutoCloseable {
      * made while another thread is closing the block waits until the detach is done, so when any
      * {@code close()} returns the block is detached (the JVM's exit hook relies on it).
      *
+     * <p>Once it returns the block is detached: the next attach anywhere sees it freed if this was the last
+     * process attached. A {@link SharedString#set set} or {@link SharedString#get get} already running on
+     * another thread is waited for (it is a bounded copy); one starting after close began throws
+     * {@link IllegalStateException}. Only when {@link #segment()} was called does close also pay the JVM's
+     * handshake for its shared arena.
+     *
      * @throws IllegalStateException when a thread is still using the segment (for example passed to a native
      *                               call); the block stays attached and close can be called again
      * @throws UncheckedIOException  when the OS failed to release the block; it is detached as far as it could be
@@ -246,11 +312,33 @@ public final class SharedMemory implements AutoCloseable {
     @Override
     public void close() {
         synchronized (closeLock) {
-            if (closed) {
+            if (detached) {
                 return;
             }
-            arena.close(); // runs the detach; IllegalStateException while in use leaves the block open
-            closed = true;
+            STATE.getAndBitwiseOr(this, CLOSED);
+            // New acquires now fail; wait for the few that are between acquire and release (a bounded copy).
+            for (int spins = 0; (int) STATE.getVolatile(this) != CLOSED; spins++) {
+                if (spins < 100) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+            Arena a;
+            synchronized (this) {
+                a = arena; // segment() made after this point sees the state closed and makes no arena
+            }
+            if (a != null) {
+                try {
+                    a.close(); // the handshake; its cleanup detaches
+                } catch (IllegalStateException e) {
+                    STATE.getAndBitwiseAnd(this, ~CLOSED); // still in use: the block stays attached
+                    throw e;
+                }
+            } else {
+                detach();
+            }
+            detached = true;
         }
         OPEN.remove(this);
         IOException failure = detachFailure;
@@ -259,10 +347,18 @@ public final class SharedMemory implements AutoCloseable {
         }
     }
 
+    private void detach() {
+        try {
+            attachment.detach();
+        } catch (IOException e) {
+            detachFailure = e;
+        }
+    }
+
     @Override
     public String toString() {
         return "SharedMemory[name=" + name + ", byteSize=" + byteSize + ", created=" + created
-                + (closed ? ", closed" : "") + "]";
+                + (isClosed() ? ", closed" : "") + "]";
     }
 
     /** Detaches every block still open when the JVM exits normally, so the last exit frees the block. */

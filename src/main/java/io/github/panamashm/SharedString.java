@@ -3,6 +3,7 @@ package io.github.panamashm;
 import io.github.panamashm.internal.TextBlock;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 
 /**
  * The example's shared text block: a NUL-terminated UTF-16LE string in a {@value #BYTE_SIZE}-byte block,
@@ -94,7 +95,15 @@ public final class SharedString implements AutoCloseable {
      * @throws IllegalStateException    when this block is closed
      */
     public int set(CharSequence text) {
-        return TextBlock.write(memory.segment(), text);
+        // Any user code (a CharSequence's charAt) runs here, before the block is held: close() waits for
+        // whoever holds it, so it must never wait on code that might itself close or block.
+        String s = text.toString();
+        MemorySegment block = memory.acquire();
+        try {
+            return TextBlock.write(block, s);
+        } finally {
+            memory.release();
+        }
     }
 
     /**
@@ -102,7 +111,7 @@ public final class SharedString implements AutoCloseable {
      * @throws IllegalStateException when this block is closed
      */
     public String get() {
-        return TextBlock.read(memory.segment(), MAX_LENGTH + 1);
+        return get(MAX_LENGTH + 1);
     }
 
     /**
@@ -115,7 +124,12 @@ public final class SharedString implements AutoCloseable {
      * @throws IllegalStateException    when this block is closed
      */
     public String get(int cchSize) {
-        return TextBlock.read(memory.segment(), cchSize);
+        MemorySegment block = memory.acquire();
+        try {
+            return TextBlock.read(block, cchSize);
+        } finally {
+            memory.release();
+        }
     }
 
     /** {@return true when this attach created the block: the example's {@code fInit}} */
