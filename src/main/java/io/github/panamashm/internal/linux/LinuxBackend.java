@@ -120,9 +120,11 @@ public final class LinuxBackend implements Backend {
                                     + " bytes; if it is stale, remove " + location(name));
                         }
                         unlinkOnFailure = true;
-                        c.ftruncate(fd, 0);
+                        if (st.size() != 0) {
+                            c.ftruncate(fd, 0); // drops whatever a dead process left; a new object has nothing
+                        }
                         c.ftruncate(fd, byteSize);
-                        if (st.uid() == LibC.geteuid() && (st.mode() & 0777) != mode) {
+                        if (st.uid() == EUID.VALUE && (st.mode() & 0777) != mode) {
                             c.fchmod(fd, mode); // shm_open's mode went through the umask; a share needs it exact
                         }
                         c.setLock(fd, F_RDLCK, LIFETIME_BYTE); // atomic conversion: nobody sees byte 0 free
@@ -174,7 +176,7 @@ public final class LinuxBackend implements Backend {
      * process may be root, which the kernel's own permission checks would let through, so compare the fields.
      */
     private static void checkOwnership(String call, String object, Stat st, int mode) throws SharedMemoryException {
-        int euid = LibC.geteuid();
+        int euid = EUID.VALUE;
         int bits = st.mode() & 07777;
         if (mode == PRIVATE_MODE) {
             if (st.uid() != euid) {
@@ -191,6 +193,11 @@ public final class LinuxBackend implements Backend {
             throw new SharedMemoryException(call, object, String.format(
                     "the object has mode %04o, which grants more than the %04o this attach shares with", bits, mode));
         }
+    }
+
+    /** The effective uid, looked up once: nothing in a JVM changes it without native code of its own. */
+    private static final class EUID {
+        static final int VALUE = LibC.geteuid();
     }
 
     record Stat(long nlink, int mode, int uid, long size) {
