@@ -1,5 +1,6 @@
 package io.github.panamashm;
 
+import io.github.panamashm.testing.TestNames;
 import io.github.panamashm.testing.Backends;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -28,7 +29,7 @@ class PortableSemanticsTest {
     @Test
     @DisplayName("of two attaches to a new name, the first creates the block and the second shares its bytes")
     void firstAttachCreatesAndSecondShares() throws Exception {
-        String name = Backends.uniqueName("shares");
+        String name = TestNames.unique("shares");
         try (SharedMemory first = SharedMemory.openOrCreate(name, PAGE);
              SharedMemory second = SharedMemory.openOrCreate(name, PAGE)) {
             assertTrue(first.created());
@@ -43,7 +44,7 @@ class PortableSemanticsTest {
     @Test
     @DisplayName("openExisting of a name nobody created raises NoSuchSharedMemoryException naming it")
     void openExistingOfMissingNameIsNoSuchSharedMemory() {
-        String name = Backends.uniqueName("missing");
+        String name = TestNames.unique("missing");
         NoSuchSharedMemoryException e = assertThrows(NoSuchSharedMemoryException.class,
                 () -> SharedMemory.openExisting(name));
         assertEquals(name, e.getFile());
@@ -52,7 +53,7 @@ class PortableSemanticsTest {
     @Test
     @DisplayName("openExisting attaches with the existing block's size")
     void openExistingHasTheExistingSize() throws Exception {
-        String name = Backends.uniqueName("size");
+        String name = TestNames.unique("size");
         try (SharedMemory owner = SharedMemory.openOrCreate(name, 2 * PAGE);
              SharedMemory other = SharedMemory.openExisting(name)) {
             assertEquals(owner.byteSize(), other.byteSize());
@@ -64,7 +65,7 @@ class PortableSemanticsTest {
     @Test
     @DisplayName("openOrCreate refuses an existing block smaller than asked for, and leaves it usable")
     void smallerExistingBlockIsRefused() throws Exception {
-        String name = Backends.uniqueName("smaller");
+        String name = TestNames.unique("smaller");
         try (SharedMemory owner = SharedMemory.openOrCreate(name, PAGE)) {
             SharedMemoryException e = assertThrows(SharedMemoryException.class,
                     () -> SharedMemory.openOrCreate(name, 4 * PAGE));
@@ -80,7 +81,7 @@ class PortableSemanticsTest {
     @Test
     @DisplayName("when the last attachment closes the block is freed, and the next attach creates it afresh")
     void lastCloseFreesTheBlock() throws Exception {
-        String name = Backends.uniqueName("freed");
+        String name = TestNames.unique("freed");
         try (SharedMemory m = SharedMemory.openOrCreate(name, PAGE)) {
             m.segment().set(ValueLayout.JAVA_INT, 0, 42);
         }
@@ -95,7 +96,7 @@ class PortableSemanticsTest {
     @Test
     @DisplayName("Local\\name and name are the same block (the session namespace on Windows; the prefix is dropped on Linux)")
     void localPrefixNamesTheSameBlock() throws Exception {
-        String name = Backends.uniqueName("local");
+        String name = TestNames.unique("local");
         try (SharedMemory prefixed = SharedMemory.openOrCreate("Local\\" + name, PAGE);
              SharedMemory plain = SharedMemory.openExisting(name)) {
             prefixed.segment().set(ValueLayout.JAVA_INT, 0, 7);

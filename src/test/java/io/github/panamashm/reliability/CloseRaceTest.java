@@ -1,9 +1,9 @@
 package io.github.panamashm.reliability;
 
+import io.github.panamashm.testing.TestNames;
 import io.github.panamashm.testing.ChildJvm;
 import io.github.panamashm.testing.Children;
 import io.github.panamashm.testing.Figures;
-import io.github.panamashm.testing.ShmDir;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -30,7 +30,7 @@ class CloseRaceTest {
     @Test
     @DisplayName("closing a block under readers and writers gives them IllegalStateException only, never a crash")
     void closeUnderLoadGivesIllegalStateExceptionOnly() {
-        String name = ShmDir.uniqueName("close");
+        String name = TestNames.unique("rel-close");
         try (ChildJvm child = Children.start(CloseRacer.class, name, Integer.toString(ROUNDS), Integer.toString(THREADS))) {
             int exit = child.waitFor();
             assertFalse(Children.crashed(child.process().pid()), "the child JVM crashed: " + child.transcript());
@@ -44,6 +44,6 @@ class CloseRaceTest {
                     0, ROUNDS, 0, ROUNDS + " rounds of " + THREADS + " workers and 2 concurrent closers; "
                     + m.group(4) + " IllegalStateExceptions, " + m.group(6) + " close retries"));
         }
-        ShmDir.assertNothingLeft(name);
+        TestNames.assertNothingLeft(name);
     }
 }

@@ -1,10 +1,10 @@
 package io.github.panamashm.reliability;
 
+import io.github.panamashm.testing.TestNames;
 import io.github.panamashm.SharedString;
 import io.github.panamashm.testing.ChildJvm;
 import io.github.panamashm.testing.Children;
 import io.github.panamashm.testing.Figures;
-import io.github.panamashm.testing.ShmDir;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -59,7 +59,7 @@ class FaultInjectionTest {
         long staleLeft = 0;
         long[] phases = new long[4]; // last line before the kill: after attach, set, get, close
         for (int iteration = 0; iteration < ITERATIONS; iteration++) {
-            String name = ShmDir.uniqueName("fault");
+            String name = TestNames.unique("rel-fault");
             String where = "seed " + seed + " iteration " + iteration;
             boolean withSurvivor = iteration % 2 == 0;
             SharedString survivor = withSurvivor ? SharedString.open(name) : null;
@@ -120,8 +120,8 @@ class FaultInjectionTest {
                 assertEquals(mine.length(), survivor.set(mine), where);
                 assertEquals(mine, survivor.get(), where + ": the survivor's block is still attached and usable");
                 survivor.close();
-                assertFalse(Files.exists(ShmDir.path(name)), where + ": the survivor was the last one out");
-            } else if (Files.exists(ShmDir.path(name))) {
+                assertFalse(Files.exists(TestNames.shmFile(name)), where + ": the survivor was the last one out");
+            } else if (Files.exists(TestNames.shmFile(name))) {
                 staleLeft++; // a churner was killed while attached: allowed until the next attach
             }
             try (SharedString next = SharedString.open(name)) {
@@ -129,7 +129,7 @@ class FaultInjectionTest {
                 assertTrue(next.created(), where + ": the next attacher creates the block");
                 assertEquals("", next.get(), where + ": and sees an empty text");
             }
-            ShmDir.assertNothingLeft(name);
+            TestNames.assertNothingLeft(name);
         }
         assertTrue(Children.crashLogs().stream().noneMatch(p -> p.getFileName().toString().startsWith("hs_err")),
                 "no child JVM crashed: " + Children.crashLogs());

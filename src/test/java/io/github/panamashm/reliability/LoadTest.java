@@ -1,10 +1,10 @@
 package io.github.panamashm.reliability;
 
+import io.github.panamashm.testing.TestNames;
 import io.github.panamashm.SharedString;
 import io.github.panamashm.testing.ChildJvm;
 import io.github.panamashm.testing.Children;
 import io.github.panamashm.testing.Figures;
-import io.github.panamashm.testing.ShmDir;
 import io.github.panamashm.testing.Texts;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,7 @@ class LoadTest {
     void loadKeepsTheRulesAndLeaksNothing() throws Exception {
         long seed = Figures.seed();
         System.out.println("[reliability] load: seed " + seed + " (replay with -Dreliability.seed=" + seed + ")");
-        String name = ShmDir.uniqueName("load");
+        String name = TestNames.unique("rel-load");
         List<ChildJvm> children = new ArrayList<>();
         long operations = 0;
         long attaches = 0;
@@ -99,7 +99,7 @@ class LoadTest {
         } finally {
             children.forEach(ChildJvm::close);
         }
-        ShmDir.assertNothingLeft(name);
+        TestNames.assertNothingLeft(name);
         Figures.report(new Figures.Row("load", PROCESSES, (long) PROCESSES * THREADS, operations + 2L * PROCESSES,
                 0, sets, leaks, String.format("seed %d; %d s; %d attach/detach pairs; fd growth %d",
                 seed, MILLIS / 1000, attaches, fdDelta)));

@@ -1,11 +1,11 @@
 package io.github.panamashm.reliability;
 
+import io.github.panamashm.testing.TestNames;
 import io.github.panamashm.SharedMemory;
 import io.github.panamashm.SharedString;
 import io.github.panamashm.internal.Names;
 import io.github.panamashm.internal.Os;
 import io.github.panamashm.testing.Figures;
-import io.github.panamashm.testing.ShmDir;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -117,9 +117,9 @@ class NameRulesTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
             assertEquals(direct.getMessage(), e.getMessage());
         }
-        ShmDir.assertNothingLeft(TOKEN);
+        TestNames.assertNothingLeft(TOKEN);
         // The NUL case: a C string stops at the NUL, so shm_open would have created the token's own name.
-        assertFalse(Files.exists(ShmDir.path(TOKEN)), "nothing was created under the name cut at its NUL");
+        assertFalse(Files.exists(TestNames.shmFile(TOKEN)), "nothing was created under the name cut at its NUL");
     }
 
     interface Executable {
@@ -180,11 +180,11 @@ class NameRulesTest {
             CALLS.incrementAndGet();
             try (SharedMemory m = SharedMemory.openOrCreate(name, 4096)) {
                 assertTrue(m.created());
-                assertTrue(Files.exists(ShmDir.path(name)), "the object is /dev/shm/" + name);
+                assertTrue(Files.exists(TestNames.shmFile(name)), "the object is /dev/shm/" + name);
             }
-            assertFalse(Files.exists(ShmDir.path(name)));
+            assertFalse(Files.exists(TestNames.shmFile(name)));
         }
-        ShmDir.assertNothingLeft(TOKEN);
+        TestNames.assertNothingLeft(TOKEN);
     }
 
     @Test
@@ -197,7 +197,7 @@ class NameRulesTest {
             try (SharedString s = SharedString.open(name)) {
                 assertTrue(s.created());
                 assertNotNull(s.get());
-                assertTrue(Files.exists(ShmDir.path(name)), name);
+                assertTrue(Files.exists(TestNames.shmFile(name)), name);
             }
         }
         String bare = TOKEN + "-prefixed";
@@ -210,12 +210,12 @@ class NameRulesTest {
             local.set("one block");
             assertEquals("one block", global.get());
         }
-        ShmDir.assertNothingLeft(TOKEN);
+        TestNames.assertNothingLeft(TOKEN);
     }
 
     @AfterAll
     static void figures() {
-        ShmDir.assertNothingLeft(TOKEN);
+        TestNames.assertNothingLeft(TOKEN);
         Figures.report(new Figures.Row("names", 0, 1, CALLS.get(), 0, TRIED.get(), 0,
                 "every rule through Names.check and the 3 public entry points; /dev/shm checked after each"));
     }

@@ -1,5 +1,6 @@
 package io.github.panamashm.reliability;
 
+import io.github.panamashm.testing.TestNames;
 import io.github.panamashm.NoSuchSharedMemoryException;
 import io.github.panamashm.SharedMemory;
 import io.github.panamashm.SharedMemoryException;
@@ -7,7 +8,6 @@ import io.github.panamashm.SharedString;
 import io.github.panamashm.testing.ChildJvm;
 import io.github.panamashm.testing.Children;
 import io.github.panamashm.testing.Figures;
-import io.github.panamashm.testing.ShmDir;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -57,7 +57,7 @@ class NeighbourTest {
 
     /** Creates /dev/shm/NAME as a neighbour would: {@code bytes} bytes with {@code perms}. */
     private Path plant(String name, int bytes, String perms) throws IOException {
-        Path p = ShmDir.path(name);
+        Path p = TestNames.shmFile(name);
         Files.createFile(p);
         planted.add(p);
         Files.write(p, new byte[bytes]);
@@ -94,7 +94,7 @@ class NeighbourTest {
 
     @AfterAll
     static void figures() {
-        ShmDir.assertNothingLeft(TOKEN);
+        TestNames.assertNothingLeft(TOKEN);
         Figures.report(new Figures.Row("neighbours", PROCESSES.get(), 1, OPERATIONS.get(), 0, INPUTS.get(), 0,
                 String.join("; ", NOTES)));
     }
@@ -126,14 +126,14 @@ class NeighbourTest {
         try (SharedString holder = SharedString.open(name)) {
             OPERATIONS.incrementAndGet();
             assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
-                    Files.getPosixFilePermissions(ShmDir.path(name)), "a private block is created 0600");
-            Files.setPosixFilePermissions(ShmDir.path(name), PosixFilePermissions.fromString("rw-rw-rw-"));
+                    Files.getPosixFilePermissions(TestNames.shmFile(name)), "a private block is created 0600");
+            Files.setPosixFilePermissions(TestNames.shmFile(name), PosixFilePermissions.fromString("rw-rw-rw-"));
             SharedMemoryException e = refused(() -> SharedString.open(name));
             assertTrue(e.getMessage().contains("has mode 0666"), e.getMessage());
             holder.set("still mine");
             assertEquals("still mine", holder.get());
         }
-        assertFalse(Files.exists(ShmDir.path(name)));
+        assertFalse(Files.exists(TestNames.shmFile(name)));
     }
 
     @Test
@@ -162,7 +162,7 @@ class NeighbourTest {
         try (SharedMemory m = SharedMemory.openOrCreate(name, 4096, SharedMemory.Option.SHARE_WITH_GROUP)) {
             OPERATIONS.incrementAndGet();
             assertTrue(m.created());
-            assertEquals(0660, modeOf(ShmDir.path(name)), "umask " + umask() + " did not narrow the mode");
+            assertEquals(0660, modeOf(TestNames.shmFile(name)), "umask " + umask() + " did not narrow the mode");
             try (SharedMemory again = SharedMemory.openExisting(name, SharedMemory.Option.SHARE_WITH_GROUP)) {
                 OPERATIONS.incrementAndGet();
                 assertFalse(again.created());
@@ -170,7 +170,7 @@ class NeighbourTest {
             SharedMemoryException e = refused(() -> SharedMemory.openOrCreate(name, 4096));
             assertTrue(e.getMessage().contains("has mode 0660"), e.getMessage());
         }
-        assertFalse(Files.exists(ShmDir.path(name)));
+        assertFalse(Files.exists(TestNames.shmFile(name)));
         NOTES.add("umask " + umask());
     }
 
@@ -223,7 +223,7 @@ class NeighbourTest {
                 OPERATIONS.addAndGet(6);
             }
         }
-        Path p = ShmDir.path(name);
+        Path p = TestNames.shmFile(name);
         assertTrue(Files.exists(p), "nobody may not unlink root's object in the sticky /dev/shm");
         assertEquals(0, Files.size(p), "so the last detach emptied it: no text outlives the block");
         try (SharedString next = SharedString.open(name, SharedMemory.Option.SHARE_WITH_EVERYONE)) {
@@ -271,7 +271,7 @@ class NeighbourTest {
         plant(name, 8192, "rw-------");
         SharedMemoryException e = refused(() -> SharedMemory.openOrCreate(name, 4096));
         assertTrue(e.getMessage().contains("an object of 8192 bytes exists"), e.getMessage());
-        assertEquals(8192, Files.size(ShmDir.path(name)));
+        assertEquals(8192, Files.size(TestNames.shmFile(name)));
     }
 
     @Test
@@ -296,7 +296,7 @@ class NeighbourTest {
             }
             assertEquals(7, holder.segment().get(ValueLayout.JAVA_BYTE, 99));
         }
-        ShmDir.assertNothingLeft(name);
+        TestNames.assertNothingLeft(name);
     }
 
     // ---- a full tmpfs ----
@@ -332,7 +332,7 @@ class NeighbourTest {
             OPERATIONS.addAndGet(5);
             INPUTS.addAndGet(3);
         }
-        ShmDir.assertNothingLeft(TOKEN);
+        TestNames.assertNothingLeft(TOKEN);
         NOTES.add("64 KiB tmpfs mounted in a private namespace (unshare -m)");
     }
 

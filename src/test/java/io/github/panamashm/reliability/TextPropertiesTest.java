@@ -1,9 +1,9 @@
 package io.github.panamashm.reliability;
 
+import io.github.panamashm.testing.TestNames;
 import io.github.panamashm.SharedString;
 import io.github.panamashm.internal.TextBlock;
 import io.github.panamashm.testing.Figures;
-import io.github.panamashm.testing.ShmDir;
 import io.github.panamashm.testing.Texts;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
@@ -199,7 +199,7 @@ class TextPropertiesTest {
     @Test
     @DisplayName("through SharedString on a real block, a second attacher reads what the model says the first one stored")
     void sharedStringFollowsTheModel() throws Exception {
-        String name = ShmDir.uniqueName("props");
+        String name = TestNames.unique("rel-props");
         try (SharedString writer = SharedString.open(name); SharedString reader = SharedString.open(name)) {
             char[] model = new char[UNITS];
             Random r = new Random(7);
@@ -221,7 +221,7 @@ class TextPropertiesTest {
                 assertEquals(modelGet(model, cch), reader.get(cch), "case " + i + " cch " + cch);
             }
         }
-        ShmDir.assertNothingLeft(name);
+        TestNames.assertNothingLeft(name);
     }
 
     @AfterAll

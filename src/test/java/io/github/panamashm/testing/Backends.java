@@ -7,7 +7,6 @@ import io.github.panamashm.internal.Platform;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +18,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <pre>{@code
  * @BeforeEach void backend() { Backends.assumeSupported(); }
  * ...
- * String name = Backends.uniqueName("created-once");
+ * String name = TestNames.unique("created-once");
  * }</pre>
  */
 public final class Backends {
@@ -40,14 +39,6 @@ public final class Backends {
     public static void assumeSupported() {
         assumeTrue(supported(), "no shared-memory backend for " + System.getProperty("os.name") + " on "
                 + System.getProperty("os.arch") + ": skipped");
-    }
-
-    /**
-     * @return a block name no other test or run uses: {@code pshm-<what>-<pid>-<random>}, valid on every OS
-     */
-    public static String uniqueName(String what) {
-        return "pshm-" + what + "-" + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
     }
 
     /**

@@ -1,8 +1,9 @@
 package io.github.panamashm.internal.cli;
 
+import io.github.panamashm.testing.Backends;
+import io.github.panamashm.testing.TestNames;
 import io.github.panamashm.SharedMemory;
 import io.github.panamashm.SharedString;
-import io.github.panamashm.testing.Blocks;
 import io.github.panamashm.testing.ChildJvm;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -56,7 +57,7 @@ class CliTest {
 
     @Test
     void demoChildReadsTheExampleStringWhileTheParentHoldsTheBlock() {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         Result r = cli("demo", "--name", name);
         assertEquals(0, r.status(), r::toString);
         assertEquals("""
@@ -64,47 +65,47 @@ class CliTest {
                 Child process read from shared memory: This is a test string
                 """, r.stdout());
         assertEquals("", r.stderr());
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     @Test
     void demoSharesTheTextGivenWithDashDashText() {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         Result r = cli("demo", "--name=" + name, "--text", "another text");
         assertEquals(0, r.status(), r::toString);
         assertEquals("""
                 Process is writing to shared memory...
                 Child process read from shared memory: another text
                 """, r.stdout());
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     // ---- set and get --------------------------------------------------------------------------------------
 
     @Test
     void setWithNoOtherProcessAttachedSaysTheTextIsFreedAsItExits() {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         Result r = cli("set", "--name", name, "hello");
         assertEquals(0, r.status(), r::toString);
         assertEquals("stored 5 UTF-16 units in " + name + "\n", r.stdout());
         assertEquals(1, r.stderrLines().size(), r::toString);
         assertTrue(r.stderr().startsWith("note: no other process is attached"), r::toString);
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     @Test
     void getWithNoOtherProcessAttachedSeesAFreshEmptyBlock() {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         Result r = cli("get", "--name", name);
         assertEquals(0, r.status(), r::toString);
         assertEquals("\n", r.stdout());
         assertTrue(r.stderr().startsWith("note: no process was attached"), r::toString);
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     @Test
     void getPrintsWhatSetStoredWhileAnotherProcessHoldsTheBlock() throws IOException {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         try (SharedString holder = SharedString.open(name)) {
             Result set = cli("set", "--name", name, "--", "-dash and spaces-");
             assertEquals(0, set.status(), set::toString);
@@ -117,24 +118,24 @@ class CliTest {
             assertEquals("-dash and spaces-\n", get.stdout());
             assertEquals("", get.stderr());
         }
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     @Test
     void getWithCchPrintsAtMostCchMinusOneUnits() throws IOException {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         try (SharedString holder = SharedString.open(name)) {
             holder.set("abcdef");
             Result r = cli("get", "--name", name, "--cch", "4");
             assertEquals(0, r.status(), r::toString);
             assertEquals("abc\n", r.stdout());
         }
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     @Test
     void setStoresAtMost2047UnitsAndWarnsOnStderrWhenItTruncates() throws IOException {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         String text = "x".repeat(2100);
         try (SharedString holder = SharedString.open(name)) {
             Result r = cli("set", "--name", name, text);
@@ -144,12 +145,12 @@ class CliTest {
                     + " 2047)"), r.stderrLines());
             assertEquals("x".repeat(2047), holder.get());
         }
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     @Test
     void outputAndSetDashAreUtf8WhateverTheJvmsStdoutEncoding() throws IOException {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         String text = "grüße, 世界 😀";
         try (SharedString holder = SharedString.open(name)) {
             Result set = runWithAsciiStdout(text, "set", "--name", name, "-");
@@ -160,7 +161,7 @@ class CliTest {
             assertEquals(0, get.status(), get::toString);
             assertEquals(text + "\n", get.stdout(), "ChildJvm decodes the child's stdout as UTF-8");
         }
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     /** The CLI in a JVM whose own System.out would turn every non-ASCII character into '?'. */
@@ -182,11 +183,11 @@ class CliTest {
 
     @Test
     void holdKeepsTheBlockAliveUntilItsStandardInputEnds() {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         try (ChildJvm hold = ChildJvm.start(Main.class, "hold", "--name", name, "kept alive")) {
             assertEquals("holding " + name + " (created=true, stored 10 UTF-16 units); end of input or"
                     + " SIGINT/SIGTERM releases it", hold.readLine());
-            Blocks.assertExists(name);
+            TestNames.assertExists(name);
 
             Result get = cli("get", "--name", name);
             assertEquals("kept alive\n", get.stdout(), get::toString);
@@ -199,28 +200,28 @@ class CliTest {
             assertEquals(0, hold.waitFor(), hold::transcript);
             assertEquals("", hold.stderr());
         }
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     @Test
     @EnabledOnOs({OS.LINUX, OS.MAC})
     void holdDetachesWhenItGetsSigterm() throws Exception {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         try (ChildJvm hold = ChildJvm.start(Main.class, "hold", "--name", name)) {
             assertTrue(hold.readLine().startsWith("holding " + name + " (created=true)"), hold::transcript);
-            Blocks.assertExists(name);
+            TestNames.assertExists(name);
             signal("TERM", hold);
             assertEquals(143, hold.waitFor(), hold::transcript);
             assertEquals("", hold.stderr());
             assertFalse(hold.stdout().contains("released"), "released is printed only after the end of input");
         }
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     /** Process.destroy() sends SIGTERM and closes the child's standard input: two releases racing. */
     @RepeatedTest(3)
     void holdLeavesNothingWhenSigtermAndTheEndOfInputComeTogether() {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         try (ChildJvm hold = ChildJvm.start(Main.class, "hold", "--name", name)) {
             assertTrue(hold.readLine().startsWith("holding " + name + " (created=true)"), hold::transcript);
             hold.process().destroy();
@@ -228,7 +229,7 @@ class CliTest {
             assertTrue(status == 0 || status == 143, "exit status " + status + "; " + hold.transcript());
             assertEquals("", hold.stderr());
         }
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     private static void signal(String signal, ChildJvm child) throws Exception {
@@ -239,7 +240,7 @@ class CliTest {
     @Test
     @EnabledOnOs({OS.LINUX, OS.MAC})
     void holdUntilSignalIgnoresTheEndOfInputAndDetachesOnSigint() throws Exception {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         try (ChildJvm hold = ChildJvm.start(Main.class, "hold", "--name", name, "--until-signal", "still here")) {
             assertEquals("holding " + name + " (created=true, stored 10 UTF-16 units); SIGINT/SIGTERM releases it",
                     hold.readLine());
@@ -250,14 +251,14 @@ class CliTest {
             assertEquals(130, hold.waitFor(), hold::transcript);
             assertFalse(hold.stdout().contains("released"), "released is printed only after the end of input");
         }
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     // ---- info --------------------------------------------------------------------------------------------
 
     @Test
     void infoPrintsNameSizeCreatedAndLocation() {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         Result r = cli("info", "--name", name);
         assertEquals(0, r.status(), r::toString);
         assertEquals("name: " + name + "\n"
@@ -265,18 +266,18 @@ class CliTest {
                 + "created: true\n"
                 + "location: " + expectedLocation(name) + "\n", r.stdout());
         assertEquals("", r.stderr());
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     @Test
     void infoReportsTheSizeOfABlockAnotherProcessHoldsAndThatItDidNotCreateIt() throws IOException {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         try (SharedMemory holder = SharedMemory.openOrCreate(name, 100)) {
             Result r = cli("info", "--name", name);
             assertEquals(0, r.status(), r::toString);
             assertTrue(r.stdout().contains("size: 100 bytes\ncreated: false\n"), r::toString);
         }
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     private static String expectedLocation(String name) {
@@ -293,7 +294,7 @@ class CliTest {
     @MethodSource("commandsThatAttachATextBlock")
     void aCommandExitsWithOneAndOneLineWhenTheHeldBlockIsSmallerThanATextBlock(List<String> args)
             throws IOException {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         String command = args.get(0);
         List<String> withName = new ArrayList<>(args);
         withName.add(1, "--name=" + name);
@@ -304,24 +305,24 @@ class CliTest {
             assertEquals(List.of("panama-shm " + command + ": openOrCreate(\"/" + name + "\") refused: the block"
                     + " has 100 bytes, fewer than the 4096 asked for"), r.stderrLines());
         }
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     @Test
     void theDemoChildFailsWithOneWhenNoParentHoldsTheBlock() {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         Result r = cli(Demo.CHILD_COMMAND, "--name", name);
         assertEquals(1, r.status(), r::toString);
         assertEquals("", r.stdout());
         assertEquals(List.of("panama-shm demo-child: no process was attached to " + name
                 + " when the child attached"), r.stderrLines());
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     @Test
     @EnabledOnOs(OS.LINUX)
     void infoExitsWithOneAndOneLineWhenTheOsObjectIsNotOneOfOurs() throws IOException {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         Path foreign = Path.of("/dev/shm", name);
         Files.createFile(foreign, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
         Files.setPosixFilePermissions(foreign, PosixFilePermissions.fromString("rw-r--r--")); // whatever the umask
@@ -336,7 +337,7 @@ class CliTest {
         } finally {
             Files.deleteIfExists(foreign);
         }
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     // ---- exit status 2: usage ----------------------------------------------------------------------------
@@ -356,7 +357,7 @@ class CliTest {
     @ParameterizedTest
     @MethodSource("usageErrors")
     void aWrongCommandLineExitsWithTwoAndPrintsTheReasonThenTheUsage(List<String> args) {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         List<String> withName = new ArrayList<>(args);
         if (!args.contains("--name") && args.size() > 0) {
             withName.add(1, "--name=" + name); // so that a wrongly accepted command touches only its own block
@@ -368,7 +369,7 @@ class CliTest {
         assertTrue(lines.get(0).startsWith("panama-shm"), r::toString);
         assertEquals("", lines.get(1));
         assertTrue(lines.get(2).startsWith(USAGE_PREFIX), r::toString);
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     @Test
@@ -395,12 +396,12 @@ class CliTest {
     @ParameterizedTest
     @MethodSource("commands")
     void eachCommandsHelpPrintsItsOwnUsageAndTouchesNoBlock(String command) {
-        String name = Blocks.unique("cli");
+        String name = TestNames.unique("cli");
         Result r = cli(command, "--name", name, "--help");
         assertEquals(0, r.status(), r::toString);
         assertTrue(r.stdout().startsWith(USAGE_PREFIX + " " + command + " [--name NAME]"), r::toString);
         assertEquals("", r.stderr());
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     static Stream<String> commands() {

@@ -1,6 +1,7 @@
 package io.github.panamashm.internal.cli;
 
-import io.github.panamashm.testing.Blocks;
+import io.github.panamashm.testing.Backends;
+import io.github.panamashm.testing.TestNames;
 import io.github.panamashm.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,7 @@ class JarIT {
 
     @Test
     void javaDashJarDemoPrintsTheTwoLinesWithNoFlagAndNoWarning() {
-        String name = Blocks.unique("jar");
+        String name = TestNames.unique("jar");
         try (ChildJvm demo = javaDashJar("demo", "--name", name)) {
             demo.closeStdin();
             assertEquals(0, demo.waitFor(), demo::transcript);
@@ -44,12 +45,12 @@ class JarIT {
             // The parent's and the child's (it inherits stderr): a restricted-method WARNING from either fails.
             assertEquals("", demo.stderr(), "no WARNING or anything else on stderr");
         }
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     @Test
     void javaDashJarHoldAndGetShareABlockWithNoWarning() {
-        String name = Blocks.unique("jar");
+        String name = TestNames.unique("jar");
         try (ChildJvm hold = javaDashJar("hold", "--name", name, "from the jar")) {
             assertTrue(hold.readLine().startsWith("holding " + name), hold::transcript);
             try (ChildJvm get = javaDashJar("get", "--name", name)) {
@@ -62,7 +63,7 @@ class JarIT {
             assertEquals(0, hold.waitFor(), hold::transcript);
             assertEquals("", hold.stderr());
         }
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     @Test

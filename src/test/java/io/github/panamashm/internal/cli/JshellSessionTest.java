@@ -1,7 +1,8 @@
 package io.github.panamashm.internal.cli;
 
+import io.github.panamashm.testing.Backends;
+import io.github.panamashm.testing.TestNames;
 import io.github.panamashm.SharedString;
-import io.github.panamashm.testing.Blocks;
 import io.github.panamashm.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +59,7 @@ class JshellSessionTest {
 
     @Test
     void theReadmeSessionSharesAStringBetweenTwoJshellWindows() throws Exception {
-        String name = Blocks.unique("jshell");
+        String name = TestNames.unique("jshell");
         String session = Files.readString(SESSION, StandardCharsets.UTF_8);
         assertEquals(2, session.split("SharedString\\.open\\(\\)", -1).length - 1, "the session opens twice");
         session = session.replace("SharedString.open()", "SharedString.open(\"" + name + "\")");
@@ -79,14 +80,14 @@ class JshellSessionTest {
                 if (part == parts.get(1)) {
                     b.send("/exit");
                     assertEquals(0, b.waitFor(), b::transcript);
-                    Blocks.assertExists(name); // window B has gone; window A still holds the block
+                    TestNames.assertExists(name); // window B has gone; window A still holds the block
                 }
             }
-            Blocks.assertGone(name); // the session's last a.close() freed it, before jshell exits
+            Backends.assertGone(name); // the session's last a.close() freed it, before jshell exits
             a.send("/exit");
             assertEquals(0, a.waitFor(), a::transcript);
         }
-        Blocks.assertGone(name);
+        Backends.assertGone(name);
     }
 
     /** Every {@code // ==> value} of the part, in order, is a jshell answer {@code ... ==> value}. */

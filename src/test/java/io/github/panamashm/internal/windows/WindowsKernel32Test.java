@@ -1,5 +1,6 @@
 package io.github.panamashm.internal.windows;
 
+import io.github.panamashm.testing.TestNames;
 import io.github.panamashm.testing.Backends;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class WindowsKernel32Test {
     @Test
     @DisplayName("CreateFileMappingW succeeds with NO_ERROR when it creates and with ERROR_ALREADY_EXISTS when it opens")
     void alreadyExistsIsCapturedOnSuccess() {
-        String name = Backends.uniqueName("k32-exists");
+        String name = TestNames.unique("k32-exists");
         Win32Calls.Result first = k.createFileMapping(name, 0, 4096);
         Win32Calls.Result second = k.createFileMapping(name, 0, 4096);
         try {
@@ -45,7 +46,7 @@ class WindowsKernel32Test {
     @Test
     @DisplayName("OpenFileMappingW of a missing name fails with ERROR_FILE_NOT_FOUND, and of a closed one too")
     void missingNameIsFileNotFound() {
-        String name = Backends.uniqueName("k32-missing");
+        String name = TestNames.unique("k32-missing");
         Win32Calls.Result missing = k.openFileMapping(name, WindowsBackend.VIEW_ACCESS);
         assertTrue(missing.failed());
         assertEquals(ERROR_FILE_NOT_FOUND, missing.lastError());
@@ -59,7 +60,7 @@ class WindowsKernel32Test {
     @Test
     @DisplayName("a whole view's VirtualQuery RegionSize is the mapping size rounded up to whole pages")
     void regionSizeIsThePageRoundedMappingSize() {
-        String name = Backends.uniqueName("k32-region");
+        String name = TestNames.unique("k32-region");
         Win32Calls.Result mapping = k.createFileMapping(name, 0, 5000);
         Win32Calls.Result view = k.mapViewOfFile(mapping.value(), WindowsBackend.VIEW_ACCESS, 0);
         try {
