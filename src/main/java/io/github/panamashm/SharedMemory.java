@@ -107,12 +107,7 @@ public final class SharedMemory implements AutoCloseable {
      * @throws UnsupportedOperationException on an OS panama-shm has no backend for
      */
     public static SharedMemory openOrCreate(String name, long byteSize) throws IOException {
-        Backend backend = Platform.backend();
-        Names.check(name, Platform.os());
-        if (byteSize < 1) {
-            throw new IllegalArgumentException("byteSize must be at least 1, was " + byteSize);
-        }
-        return new SharedMemory(name, backend.openOrCreate(name, byteSize));
+        return openOrCreate(name, byteSize, new Option[0]);
     }
 
     /**
@@ -123,7 +118,14 @@ public final class SharedMemory implements AutoCloseable {
      * SharedMemory m = SharedMemory.openOrCreate("jobs", 4096, SharedMemory.Option.SHARE_WITH_GROUP);
      * }</pre>
      *
-     * @param options see {@link Option}; the widest sharing option given applies
+     * @param name     the block's name, under the rules of {@link #openOrCreate(String, long)}
+     * @param byteSize its size in bytes, at least 1; an existing block smaller than this is refused
+     * @param options  see {@link Option}; the widest sharing option given applies
+     * @return the attached block; close it to detach
+     * @throws IllegalArgumentException      when the name breaks a rule or byteSize is not positive
+     * @throws SharedMemoryException         when the OS refuses, or an object of that name exists that is not
+     *                                       a block of a usable size or is shared more widely than asked
+     * @throws IOException                   as {@link #openOrCreate(String, long)}
      * @throws UnsupportedOperationException when an option is not supported on this OS
      * @see Option
      */
@@ -140,7 +142,11 @@ public final class SharedMemory implements AutoCloseable {
     /**
      * {@link #openExisting(String)} with options; without any it is exactly that method.
      *
+     * @param name    the block's name, under the rules of {@link #openOrCreate(String, long)}
      * @param options see {@link Option}; the widest sharing option given applies
+     * @return the attached block; close it to detach
+     * @throws NoSuchSharedMemoryException   when no process is attached to a block of that name
+     * @throws IOException                   when the OS refuses, as {@link #openExisting(String)}
      * @throws UnsupportedOperationException when an option is not supported on this OS
      * @see Option
      */
@@ -184,7 +190,7 @@ public final class SharedMemory implements AutoCloseable {
             this.mode = mode;
         }
 
-        /** @return the permission bits this option creates a block with, e.g. {@code 0660} */
+        /** {@return the permission bits this option creates a block with, e.g. {@code 0660}} */
         public int mode() {
             return mode;
         }
@@ -211,9 +217,7 @@ public final class SharedMemory implements AutoCloseable {
      * @throws UnsupportedOperationException on an OS panama-shm has no backend for
      */
     public static SharedMemory openExisting(String name) throws IOException {
-        Backend backend = Platform.backend();
-        Names.check(name, Platform.os());
-        return new SharedMemory(name, backend.openExisting(name));
+        return openExisting(name, new Option[0]);
     }
 
     /** {@return the name this block was opened with} */

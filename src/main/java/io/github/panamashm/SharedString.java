@@ -79,6 +79,7 @@ public final class SharedString implements AutoCloseable {
      * @param name    the block's name, under the rules of {@link SharedMemory#openOrCreate(String, long)}
      * @param options see {@link SharedMemory.Option}
      * @return the attached text block; close it to detach
+     * @throws IOException when the OS refuses, as {@link #open(String)}
      * @see SharedMemory#openOrCreate(String, long, SharedMemory.Option...)
      */
     public static SharedString open(String name, SharedMemory.Option... options) throws IOException {
