@@ -59,8 +59,6 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     private final String name;
-    private final long byteSize;
-    private final boolean created;
     private final Attachment attachment;
     /**
      * The mapping with no scope, for this package's own bounded accesses between {@link #acquire()} and
@@ -69,21 +67,22 @@ public final class SharedMemory implements AutoCloseable {
     private final MemorySegment unscoped;
     @SuppressWarnings("unused") // through STATE
     private volatile int state;
-    /** Made by the first {@link #segment()}; guarded by {@code this}. */
+    /**
+     * Guards {@link #arena}, {@link #detached} and the making of {@link #segment}, and serialises close(): a
+     * second caller waits until the first has detached. Private, so no caller can hold it.
+     */
+    private final Object lock = new Object();
+    /** Made by the first {@link #segment()}; guarded by {@link #lock}. */
     private Arena arena;
     private volatile MemorySegment segment;
-    /** Serialises close(): a second caller waits until the first has detached. */
-    private final Object closeLock = new Object();
-    /** Guarded by {@link #closeLock}: the detach has run. */
+    /** Guarded by {@link #lock}: the detach has run. */
     private boolean detached;
     private volatile IOException detachFailure;
 
     private SharedMemory(String name, Attachment attachment) {
         this.name = name;
-        this.byteSize = attachment.byteSize();
-        this.created = attachment.created();
         this.attachment = attachment;
-        this.unscoped = attachment.address().reinterpret(byteSize);
+        this.unscoped = attachment.address().reinterpret(attachment.byteSize());
         OPEN.add(this);
         ExitHook.install();
     }
@@ -227,7 +226,7 @@ public final class SharedMemory implements AutoCloseable {
 
     /** {@return the number of bytes mapped, which is {@code segment().byteSize()}} */
     public long byteSize() {
-        return byteSize;
+        return attachment.byteSize();
     }
 
     /**
@@ -235,7 +234,7 @@ public final class SharedMemory implements AutoCloseable {
      *         {@code fInit}. Of many processes attaching to a new name at once, exactly one sees true.}
      */
     public boolean created() {
-        return created;
+        return attachment.created();
     }
 
     /**
@@ -247,21 +246,25 @@ public final class SharedMemory implements AutoCloseable {
         return s != null ? s : makeSegment();
     }
 
-    private synchronized MemorySegment makeSegment() {
-        if (segment == null) {
-            if (isClosed()) {
-                // Closed before anyone asked: a segment of the same address and size that no thread may access.
-                // (A segment cannot be made in an arena already closed, so this rare path pays one handshake.)
-                Arena dead = Arena.ofShared();
-                segment = attachment.address().reinterpret(byteSize, dead, null);
-                dead.close();
-            } else {
-                arena = Arena.ofShared();
-                // The mapping is released by the arena's cleanup, which runs once no thread can reach the segment.
-                segment = attachment.address().reinterpret(byteSize, arena, ignored -> detach());
+    private MemorySegment makeSegment() {
+        synchronized (lock) {
+            if (segment == null) {
+                long size = attachment.byteSize();
+                if (isClosed()) {
+                    // Closed before anyone asked: a segment of the same address and size that no thread may
+                    // access. (A segment cannot be made in an arena already closed, so this rare path pays one
+                    // handshake.)
+                    Arena dead = Arena.ofShared();
+                    segment = attachment.address().reinterpret(size, dead, null);
+                    dead.close();
+                } else {
+                    arena = Arena.ofShared();
+                    // The mapping is released by the arena's cleanup, once no thread can reach the segment.
+                    segment = attachment.address().reinterpret(size, arena, ignored -> detach());
+                }
             }
+            return segment;
         }
-        return segment;
     }
 
     /** {@return true once {@link #close()} has run} */
@@ -315,7 +318,7 @@ public final class SharedMemory implements AutoCloseable {
      */
     @Override
     public void close() {
-        synchronized (closeLock) {
+        synchronized (lock) {
             if (detached) {
                 return;
             }
@@ -328,10 +331,7 @@ public final class SharedMemory implements AutoCloseable {
                     Thread.yield();
                 }
             }
-            Arena a;
-            synchronized (this) {
-                a = arena; // segment() made after this point sees the state closed and makes no arena
-            }
+            Arena a = arena; // a segment() made after this point sees the state closed and makes no arena
             if (a != null) {
                 try {
                     a.close(); // the handshake; its cleanup detaches
@@ -361,7 +361,7 @@ public final class SharedMemory implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "SharedMemory[name=" + name + ", byteSize=" + byteSize + ", created=" + created
+        return "SharedMemory[name=" + name + ", byteSize=" + byteSize() + ", created=" + created()
                 + (isClosed() ? ", closed" : "") + "]";
     }
 

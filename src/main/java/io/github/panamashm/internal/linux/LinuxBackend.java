@@ -161,9 +161,9 @@ public final class LinuxBackend implements Backend {
                     if (!attached) {
                         // We still hold byte 1, and when unlinkOnFailure also byte 0: nobody else is attached.
                         if (unlinkOnFailure) {
-                            c.shmUnlinkQuietly();
+                            c.shmUnlink(); // best effort: the attach failure is what gets reported
                         }
-                        c.closeQuietly(fd);
+                        c.close(fd);
                     }
                 }
             }
@@ -332,17 +332,9 @@ public final class LinuxBackend implements Backend {
             return errno == Errno.ENOENT ? 0 : errno;
         }
 
-        void shmUnlinkQuietly() {
-            shmUnlink();
-        }
-
         int close(int fd) {
             MemorySegment state = errnoState();
             return LibC.close(state, fd) == 0 ? 0 : errno(state);
-        }
-
-        void closeQuietly(int fd) {
-            close(fd);
         }
 
         @Override
