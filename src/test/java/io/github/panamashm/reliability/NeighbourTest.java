@@ -8,6 +8,7 @@ import io.github.panamashm.SharedString;
 import io.github.panamashm.testing.ChildJvm;
 import io.github.panamashm.testing.Children;
 import io.github.panamashm.testing.Figures;
+import io.github.panamashm.testing.OtherUserClassPath;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -200,7 +201,17 @@ class NeighbourTest {
         Path setpriv = Path.of("/usr/bin/setpriv");
         Assumptions.assumeTrue(Files.isExecutable(setpriv), "skipped: no /usr/bin/setpriv to run a child as nobody");
         String name = name("cross");
-        String classPath = Path.of("target", "classes").toAbsolutePath() + ":" + Path.of("target", "test-classes").toAbsolutePath();
+        // The child cannot read this build's target/ when the checkout sits in a 0700 directory: it gets a copy.
+        try (OtherUserClassPath copy = OtherUserClassPath.of(CrossUserPeer.class)) {
+            String unreadable = copy.unreadableBecause();
+            Assumptions.assumeTrue(unreadable == null, () -> "skipped: uid " + NOBODY + " could not load the"
+                    + " classes: " + unreadable);
+            sharesAcrossUsers(setpriv, copy.classPath(), name);
+        }
+        NOTES.add("cross-user child as uid 65534 via setpriv");
+    }
+
+    private void sharesAcrossUsers(Path setpriv, String classPath, String name) throws IOException {
         try (SharedString mine = SharedString.open(name, SharedMemory.Option.SHARE_WITH_EVERYONE)) {
             mine.set("from root");
             try (ChildJvm refused = asNobody(setpriv, classPath, "private", name)) {
@@ -232,7 +243,6 @@ class NeighbourTest {
             assertEquals("", next.get());
         }
         assertFalse(Files.exists(p));
-        NOTES.add("cross-user child as uid 65534 via setpriv");
     }
 
     private static ChildJvm asNobody(Path setpriv, String classPath, String... args) {
