@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A C program that follows the README's protocol ({@code src/test/c/shm_peer.c}, compiled here with gcc)
+ * A C program that follows docs/protocol.md ({@code src/test/c/shm_peer.c}, compiled here with gcc)
  * shares blocks with Java in both directions and takes part in the lifetime rules.
  */
 @EnabledOnOs(OS.LINUX)

@@ -22,7 +22,7 @@ import java.util.Objects;
  *       pair; {@code cchSize < 1} is refused. (The example's {@code --cchSize} wraps around at 0.)</li>
  * </ul>
  *
- * <p>How it is fast (the README's Performance section has the measurements): units move in bulk, never one
+ * <p>How it is fast (docs/performance.md has the measurements): units move in bulk, never one
  * {@code MemorySegment.set} per unit, except for texts of up to 32 units, where the bulk path's fixed costs
  * are larger than the units. {@code write} checks a {@code String} for NUL with its own vectorised
  * {@code indexOf}, copies it with {@code getChars} into a per-thread scratch array and from there into the

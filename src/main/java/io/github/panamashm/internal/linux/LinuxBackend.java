@@ -16,7 +16,7 @@ import static io.github.panamashm.internal.linux.LibC.*;
  * The Linux backend: POSIX shared memory objects with a lifetime protocol that frees a block when its last
  * process detaches, even one killed with -9, as Windows does for a file mapping.
  *
- * <p>The protocol (the README's "native peers" section spells it out for C programs). The object is
+ * <p>The protocol (docs/protocol.md spells it out for C programs). The object is
  * {@code "/" + name}, created with mode 0600. Open-file-description locks ({@code F_OFD_SETLK[W]}) on the
  * object are used, because they belong to the open file, not the process: two attachers in one JVM exclude
  * each other, and the kernel drops them when a killed process's descriptors close. <b>Byte 1</b> is the
