@@ -34,11 +34,15 @@ class AbiProofTest {
     private static final String LINUX_PRELUDE = """
             #define _GNU_SOURCE
             #include <fcntl.h>
+            #include <stdint.h>
             #include <string.h>
             #include <sys/mman.h>
             #include <sys/stat.h>
+            #include <sys/syscall.h>
+            #include <time.h>
             #include <unistd.h>
             #include <errno.h>
+            #include <linux/futex.h>
             """;
     /** Java constants that are no C macro of their own name. */
     private static final Map<String, String> LIBC_ALIASES = Map.of("S_IRUSR_S_IWUSR", "(S_IRUSR | S_IWUSR)");
@@ -55,8 +59,14 @@ class AbiProofTest {
                 .functionsOf(LibC.Descriptors.class)
                 .constantsOf(LibC.class, false, LIBC_ALIASES)
                 .constantsOf(errnoClass(), true, Map.of())
+                .constant(sysFutex(arch.SYS_futex()))
                 .struct("struct stat", arch.stat())
-                .struct("struct flock", LinuxStructs.FLOCK);
+                .struct("struct flock", LinuxStructs.FLOCK)
+                .struct("struct timespec", LinuxStructs.TIMESPEC);
+    }
+
+    private static CAbiProof.Constant sysFutex(long value) {
+        return new CAbiProof.Constant("SYS_futex", "SYS_futex", value, long.class);
     }
 
     private static Class<?> errnoClass() {
@@ -166,13 +176,13 @@ class AbiProofTest {
     }
 
     @Test
-    @DisplayName("libc descriptors, constants, errno values and the x86_64 struct stat and flock match glibc's headers")
+    @DisplayName("libc descriptors, constants, errno values, SYS_futex and the x86_64 struct stat, flock and timespec match glibc's headers")
     void libcBindingsMatchX86_64Headers() {
         assertProves(libc(LinuxStructs.X86_64), x86_64Linux());
     }
 
     @Test
-    @DisplayName("libc descriptors, constants, errno values and the aarch64 struct stat and flock match glibc's aarch64 headers")
+    @DisplayName("libc descriptors, constants, errno values, SYS_futex and the aarch64 struct stat, flock and timespec match glibc's aarch64 headers")
     void libcBindingsMatchAarch64Headers() {
         assertProves(libc(LinuxStructs.AARCH64), aarch64Linux());
     }
@@ -182,6 +192,13 @@ class AbiProofTest {
     void x86_64StatFailsTheAarch64Proof() {
         CAbiProof wrong = libc(LinuxStructs.AARCH64).replacing(new CAbiProof.Struct("struct stat", LinuxStructs.X86_64.stat()));
         assertRefuses(wrong, aarch64Linux(), "struct stat.st_nlink is not at offset 16");
+    }
+
+    @Test
+    @DisplayName("x86_64's SYS_futex fails the aarch64 proof: the system call numbers really are per architecture")
+    void x86_64SysFutexFailsTheAarch64Proof() {
+        CAbiProof wrong = libc(LinuxStructs.AARCH64).replacing(sysFutex(LinuxStructs.X86_64.SYS_futex()));
+        assertRefuses(wrong, aarch64Linux(), "constant SYS_futex is 202 in Java");
     }
 
     @Test

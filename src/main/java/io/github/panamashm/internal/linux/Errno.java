@@ -17,6 +17,7 @@ final class Errno {
     static final int EINTR = 4;
     static final int EAGAIN = 11;
     static final int EACCES = 13;
+    static final int ETIMEDOUT = 110;
 
     private static final String[] NAMES = new String[134];
 
@@ -32,6 +33,7 @@ final class Errno {
         }
         NAMES[75] = "EOVERFLOW";
         NAMES[95] = "EOPNOTSUPP";
+        NAMES[110] = "ETIMEDOUT";
         NAMES[122] = "EDQUOT";
     }
 

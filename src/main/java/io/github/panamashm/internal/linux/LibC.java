@@ -25,7 +25,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * separate call would see whatever the JVM did in between. Read it with {@link #errno(MemorySegment)}.
  *
  * <p>{@code fcntl} is variadic ({@code int fcntl(int, int, ...)}) and is linked with
- * {@code firstVariadicArg(2)}. glibc declares {@code shm_open} with a fixed {@code mode_t} parameter
+ * {@code firstVariadicArg(2)}; {@code syscall} ({@code long syscall(long, ...)}) with {@code firstVariadicArg(1)}. glibc declares {@code shm_open} with a fixed {@code mode_t} parameter
  * ({@code <sys/mman.h>}), so it is linked as declared; {@code AbiProofTest} checks both prototypes against the
  * headers. (macOS declares {@code shm_open(const char *, int, ...)}: a macOS binding must link it variadic.)
  *
@@ -55,6 +55,13 @@ public final class LibC {
     public static final short F_UNLCK = 2;
     /** {@code SEEK_SET}: lock offsets count from the start of the file. */
     public static final short SEEK_SET = 0;
+
+    // <linux/futex.h>, the same on x86_64 and aarch64. Without FUTEX_PRIVATE_FLAG: the word is in a MAP_SHARED
+    // mapping and the waiters are in other processes. (SYS_futex differs by architecture: LinuxStructs.)
+    /** {@code FUTEX_WAIT}: sleep while the word holds the expected value. */
+    public static final int FUTEX_WAIT = 0;
+    /** {@code FUTEX_WAKE}: wake up to {@code val} sleepers on the word. */
+    public static final int FUTEX_WAKE = 1;
 
     // <sys/mman.h> / <bits/mman-linux.h>
     /** {@code PROT_READ}. */
@@ -138,6 +145,14 @@ public final class LibC {
         /** {@code int fchmod(int fd, mode_t mode)} */
         @CFunction("int fchmod(int, mode_t)")
         public static final FunctionDescriptor fchmod = FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT);
+        /**
+         * {@code long syscall(long number, ...)} called as {@code syscall(SYS_futex, uint32_t *uaddr, int futex_op,
+         * uint32_t val, const struct timespec *timeout, uint32_t *uaddr2, uint32_t val3)}
+         */
+        @CFunction(value = "long syscall(long, ...)",
+                variadic = {"uint32_t *", "int", "uint32_t", "const struct timespec *", "uint32_t *", "uint32_t"})
+        public static final FunctionDescriptor syscall = FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_INT,
+                JAVA_INT, ADDRESS, ADDRESS, JAVA_INT);
         /** {@code uid_t geteuid(void)} */
         @CFunction("uid_t geteuid(void)")
         public static final FunctionDescriptor geteuid = FunctionDescriptor.of(JAVA_INT);
@@ -353,6 +368,28 @@ public final class LibC {
     public static int fchmod(MemorySegment errnoState, int fd, int mode) {
         try {
             return (int) fchmod$.HANDLE.invokeExact(errnoState, fd, mode);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class syscall$ {
+        static final MethodHandle HANDLE = downcall("syscall", Descriptors.syscall,
+                CAPTURE_ERRNO, Linker.Option.firstVariadicArg(1));
+    }
+
+    /**
+     * {@code long syscall(long number, ...);} for {@code futex(2)}, which glibc does not wrap:
+     * {@code syscall(SYS_futex, uaddr, futex_op, val, timeout, uaddr2, val3)}.
+     *
+     * @return what the system call returned, or -1 with errno in {@code errnoState}
+     * @see <a href="https://man7.org/linux/man-pages/man2/futex.2.html">futex(2)</a>
+     * @see <a href="https://man7.org/linux/man-pages/man2/syscall.2.html">syscall(2)</a>
+     */
+    public static long syscall(MemorySegment errnoState, long number, MemorySegment uaddr, int futexOp, int val,
+                               MemorySegment timeout, MemorySegment uaddr2, int val3) {
+        try {
+            return (long) syscall$.HANDLE.invokeExact(errnoState, number, uaddr, futexOp, val, timeout, uaddr2, val3);
         } catch (Throwable t) {
             throw unexpected(t);
         }
