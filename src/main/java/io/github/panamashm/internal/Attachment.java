@@ -40,6 +40,15 @@ public abstract class Attachment {
         return created;
     }
 
+    /**
+     * {@return the writers' lock and waits of a text block attached with its control area
+     *         ({@link Backend#openOrCreateText}), or null: a plain block, an example-layout text block, or an OS
+     *         whose backend has no such primitives yet}
+     */
+    public TextSync textSync() {
+        return null;
+    }
+
     /** Unmap and release; the last process to detach frees the block. Called once. */
     public abstract void detach() throws IOException;
 }

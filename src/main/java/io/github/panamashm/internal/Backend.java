@@ -50,6 +50,22 @@ public interface Backend {
     }
 
     /**
+     * {@link #openOrCreate(String, long, int)} for a {@code SharedString}'s text block ({@link TextLayout}): a
+     * new block gets {@link TextLayout#BYTE_SIZE} bytes, the text and its control area. An existing live block
+     * of exactly {@link TextLayout#EXAMPLE_BYTES}, made by a peer that knows only Microsoft's example, is
+     * accepted too and mapped as it is, without a control area; an abandoned object of 0 bytes, of the
+     * example's size or of the full size is reset to the full size. The attachment's
+     * {@link Attachment#textSync()} gives the primitives when the block has its control area.
+     *
+     * <p>This default is for a backend without those primitives (Windows until its named mutex and events
+     * land): it attaches the example's {@value TextLayout#EXAMPLE_BYTES} bytes exactly as
+     * {@link #openOrCreate(String, long, int)} does, so set and get work unsynchronised, as in the example.
+     */
+    default Attachment openOrCreateText(String name, int mode) throws IOException {
+        return openOrCreate(name, TextLayout.EXAMPLE_BYTES, mode);
+    }
+
+    /**
      * OpenFileMappingW semantics: attach to a block some process is attached to, or fail with
      * {@code NoSuchSharedMemoryException}. The size is the existing block's.
      */
