@@ -5,6 +5,7 @@ import io.github.panamashm.SharedMemoryException;
 import io.github.panamashm.internal.Attachment;
 import io.github.panamashm.internal.Backend;
 import io.github.panamashm.internal.Names;
+import io.github.panamashm.internal.TextLayout;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -34,6 +35,12 @@ import static io.github.panamashm.internal.linux.LibC.*;
  * </ul>
  * A crash leaves at most an object nobody holds a lock on; the next attacher finds byte 0 free and resets
  * it, so nothing a dead process wrote is ever taken for live data.
+ *
+ * <p>A {@code SharedString}'s text block ({@link #openOrCreateText}) is created with its control area
+ * ({@link TextLayout#BYTE_SIZE} bytes); a live block of exactly the example's 4096 bytes is accepted as it
+ * is, and an abandoned one of 0, 4096 or the full size is reset to the full size. With the control area the
+ * attacher also takes an id ({@code next_id}) and write-locks byte {@link TextLayout#LIVENESS_BASE} {@code + id}
+ * until it detaches: how writers learn that the holder of their lock died ({@link LinuxTextSync}).
  */
 public final class LinuxBackend implements Backend {
     private static final long MUTEX_BYTE = 1;
@@ -58,29 +65,41 @@ public final class LinuxBackend implements Backend {
 
     @Override
     public Attachment openOrCreate(String name, long byteSize) throws IOException {
-        return attach(name, byteSize, true, PRIVATE_MODE);
+        return attach(name, byteSize, 0, true, PRIVATE_MODE);
     }
 
     @Override
     public Attachment openOrCreate(String name, long byteSize, int mode) throws IOException {
-        return attach(name, byteSize, true, mode);
+        return attach(name, byteSize, 0, true, mode);
+    }
+
+    /**
+     * A text block: created with its control area, or an example-layout block of exactly 4096 bytes. With the
+     * control area, this attacher takes an id and holds its liveness lock (see {@link TextLayout}).
+     */
+    @Override
+    public Attachment openOrCreateText(String name, int mode) throws IOException {
+        return attach(name, TextLayout.BYTE_SIZE, TextLayout.EXAMPLE_BYTES, true, mode);
     }
 
     @Override
     public Attachment openExisting(String name) throws IOException {
-        return attach(name, 0, false, PRIVATE_MODE);
+        return attach(name, 0, 0, false, PRIVATE_MODE);
     }
 
     @Override
     public Attachment openExisting(String name, int mode) throws IOException {
-        return attach(name, 0, false, mode);
+        return attach(name, 0, 0, false, mode);
     }
 
     /**
-     * @param mode the permission bits a new object gets and the most an existing one may have: 0600 for a
-     *             private block, wider for one shared with other users on purpose
+     * @param exampleSize 0, or a smaller size also accepted from a live block and reset from an abandoned one:
+     *                    a text block's {@link TextLayout#EXAMPLE_BYTES}; a block of that size is mapped as it is
+     * @param mode        the permission bits a new object gets and the most an existing one may have: 0600 for a
+     *                    private block, wider for one shared with other users on purpose
      */
-    private Attachment attach(String name, long byteSize, boolean create, int mode) throws IOException {
+    private Attachment attach(String name, long byteSize, long exampleSize, boolean create, int mode)
+            throws IOException {
         if ((mode & ~0666) != 0 || (mode & 0600) != 0600) {
             throw new IllegalArgumentException(String.format("mode must grant the owner read and write and no"
                     + " execute or special bit, was %04o", mode));
@@ -99,6 +118,8 @@ public final class LinuxBackend implements Backend {
                 }
                 boolean attached = false;
                 boolean unlinkOnFailure = false;
+                MemorySegment address = null;
+                long mapSize = 0;
                 try {
                     c.lockWait(fd, F_WRLCK, MUTEX_BYTE);
                     Stat st = c.fstat(fd);
@@ -106,7 +127,6 @@ public final class LinuxBackend implements Backend {
                         continue; // the last detacher unlinked it while we waited: open the new one
                     }
                     checkOwnership(create ? "openOrCreate" : "openExisting", object, st, mode);
-                    long mapSize;
                     boolean created;
                     if (c.tryLock(fd, F_WRLCK, LIFETIME_BYTE)) {
                         // Nobody is attached: whatever the object holds was left by a process that is gone.
@@ -114,7 +134,7 @@ public final class LinuxBackend implements Backend {
                             throw new NoSuchSharedMemoryException(name, object + " exists but no process is attached"
                                     + " to it (left by a process that died; the next openOrCreate resets it)");
                         }
-                        if (st.size() != 0 && st.size() != byteSize) {
+                        if (st.size() != 0 && st.size() != byteSize && st.size() != exampleSize) {
                             throw new SharedMemoryException("openOrCreate", object, "an object of " + st.size()
                                     + " bytes exists with no process attached, not a block of " + byteSize
                                     + " bytes; if it is stale, remove " + location(name));
@@ -134,11 +154,12 @@ public final class LinuxBackend implements Backend {
                         if (create) {
                             if (st.size() == 0) {
                                 c.ftruncate(fd, byteSize);
-                            } else if (st.size() < byteSize) {
+                            } else if (st.size() < byteSize && st.size() != exampleSize) {
                                 throw new SharedMemoryException("openOrCreate", object, "the block has " + st.size()
-                                        + " bytes, fewer than the " + byteSize + " asked for");
+                                        + " bytes, fewer than the " + byteSize + " asked for" + (exampleSize == 0 ? ""
+                                        : " (or exactly the example's " + exampleSize + ")"));
                             }
-                            mapSize = byteSize;
+                            mapSize = exampleSize != 0 && st.size() == exampleSize ? exampleSize : byteSize;
                         } else {
                             if (st.size() == 0) {
                                 throw new SharedMemoryException("openExisting", object,
@@ -153,12 +174,17 @@ public final class LinuxBackend implements Backend {
                     // raises SIGBUS, which kills the JVM. Done by every attacher, not only the creator,
                     // in case the creator was a peer that skipped it; it never changes the contents.
                     c.fallocate(fd, mapSize);
-                    MemorySegment address = c.mmap(fd, mapSize);
+                    address = c.mmap(fd, mapSize);
+                    LinuxTextSync sync = exampleSize != 0 && mapSize >= TextLayout.BYTE_SIZE
+                            ? new LinuxTextSync(structs, object, fd, c.takeLivenessId(fd, address)) : null;
                     c.setLock(fd, F_UNLCK, MUTEX_BYTE);
                     attached = true;
-                    return new LinuxAttachment(object, fd, address, mapSize, created);
+                    return new LinuxAttachment(object, fd, address, mapSize, created, sync);
                 } finally {
                     if (!attached) {
+                        if (address != null) {
+                            c.munmap(address, mapSize);
+                        }
                         // We still hold byte 1, and when unlinkOnFailure also byte 0: nobody else is attached.
                         if (unlinkOnFailure) {
                             c.shmUnlink(); // best effort: the attach failure is what gets reported
@@ -226,13 +252,7 @@ public final class LinuxBackend implements Backend {
         }
 
         private MemorySegment flock(short type, long start) {
-            MemorySegment lock = arena.allocate(LinuxStructs.FLOCK);
-            LinuxStructs.L_TYPE.set(lock, 0L, type);
-            LinuxStructs.L_WHENCE.set(lock, 0L, SEEK_SET);
-            LinuxStructs.L_START.set(lock, 0L, start);
-            LinuxStructs.L_LEN.set(lock, 0L, 1L);
-            LinuxStructs.L_PID.set(lock, 0L, 0); // required by F_OFD_*
-            return lock;
+            return LinuxStructs.flock(arena, type, start);
         }
 
         void lockWait(int fd, short type, long start) throws SharedMemoryException {
@@ -317,6 +337,30 @@ public final class LinuxBackend implements Backend {
             return address;
         }
 
+        /**
+         * Takes this attacher's id from {@code next_id} and the write lock on its liveness byte, which the
+         * descriptor then holds until it is closed (see {@link TextLayout}).
+         *
+         * @return the id
+         */
+        int takeLivenessId(int fd, MemorySegment address) throws SharedMemoryException {
+            MemorySegment block = address.reinterpret(TextLayout.BYTE_SIZE);
+            for (int tries = 0; tries < 100; tries++) {
+                int id = (int) TextLayout.NEXT_ID.getAndAdd(block, 0L, 1) + 1;
+                // 0 means "free" in the lock word (after 2^32 attaches); a byte locked already belongs to a
+                // process that does not follow the protocol: take the next id.
+                if (id != 0 && tryLock(fd, F_WRLCK, TextLayout.LIVENESS_BASE + Integer.toUnsignedLong(id))) {
+                    // A lock word holding our new id is stale: its holder had this id before the ids wrapped
+                    // around and is dead (we got its byte). Left there, our own sets would take it for a
+                    // thread of ours holding the lock. Freed, the next writer repairs what it left.
+                    TextLayout.LOCK.compareAndSet(block, 0L, id, 0);
+                    return id;
+                }
+            }
+            throw new SharedMemoryException("fcntl(F_OFD_SETLK)", object, "100 attacher ids in a row had their"
+                    + " liveness byte locked already, by processes that do not follow the panama-shm protocol");
+        }
+
         int munmap(MemorySegment address, long length) {
             MemorySegment state = errnoState();
             return LibC.munmap(state, address, length) == 0 ? 0 : errno(state);
@@ -343,15 +387,26 @@ public final class LinuxBackend implements Backend {
         }
     }
 
-    /** An attached block: the descriptor holds the read lock on byte 0 until detach closes it. */
+    /**
+     * An attached block: the descriptor holds the read lock on byte 0, and for a text block with its control
+     * area the liveness lock, until detach closes it.
+     */
     private final class LinuxAttachment extends Attachment {
         private final String object;
         private final int fd;
+        private final LinuxTextSync sync;
 
-        LinuxAttachment(String object, int fd, MemorySegment address, long byteSize, boolean created) {
+        LinuxAttachment(String object, int fd, MemorySegment address, long byteSize, boolean created,
+                        LinuxTextSync sync) {
             super(address, byteSize, created);
             this.object = object;
             this.fd = fd;
+            this.sync = sync;
+        }
+
+        @Override
+        public LinuxTextSync textSync() {
+            return sync;
         }
 
         @Override
