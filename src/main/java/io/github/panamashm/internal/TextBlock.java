@@ -50,9 +50,26 @@ public final class TextBlock {
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /** A thread's scratch array, and a view of it for 64-bit stores (made once, not per call). */
-    private static final class Scratch {
-        final char[] chars = new char[SCRATCH_UNITS];
-        final MemorySegment view = MemorySegment.ofArray(chars);
+    static final class Scratch {
+        final char[] chars;
+        final MemorySegment view;
+        /** How many units of {@link #chars} a consistent read left there (see {@code LatchedText}). */
+        int length;
+
+        Scratch() {
+            this(SCRATCH_UNITS);
+        }
+
+        /** A one-off array for a read longer than a thread's scratch array (only a block larger than 4096 bytes). */
+        Scratch(int units) {
+            chars = new char[units];
+            view = MemorySegment.ofArray(chars);
+        }
+
+        /** {@return the first {@code n} units as a String} */
+        String string(int n) {
+            return n == 0 ? "" : new String(chars, 0, n);
+        }
     }
 
     /** Up to here text is stored one unit per call: cheaper than the fixed costs of the bulk path. */
@@ -106,12 +123,21 @@ public final class TextBlock {
     public static int write(MemorySegment block, CharSequence text) {
         Objects.requireNonNull(text, "text");
         int n = fittingLength(text, capacity(block.byteSize()));
+        store(block, 0, text, n);
+        return n;
+    }
+
+    /**
+     * Stores the first {@code n} units of {@code text} and a NUL at {@code offset}: {@code n} comes from
+     * {@link #fittingLength}, so the text rules have been applied.
+     */
+    static void store(MemorySegment block, long offset, CharSequence text, int n) {
         if (n <= SHORT_TEXT_UNITS) {
             for (int i = 0; i < n; i++) {
-                block.set(UNIT, 2L * i, text.charAt(i));
+                block.set(UNIT, offset + 2L * i, text.charAt(i));
             }
-            block.set(UNIT, 2L * n, '\0');
-            return n;
+            block.set(UNIT, offset + 2L * n, '\0');
+            return;
         }
         char[] scratch = SCRATCH.get().chars;
         for (int done = 0; done < n; ) {
@@ -123,11 +149,10 @@ public final class TextBlock {
                     scratch[i] = text.charAt(done + i);
                 }
             }
-            MemorySegment.copy(scratch, 0, block, UNIT, 2L * done, chunk);
+            MemorySegment.copy(scratch, 0, block, UNIT, offset + 2L * done, chunk);
             done += chunk;
         }
-        block.set(UNIT, 2L * n, '\0');
-        return n;
+        block.set(UNIT, offset + 2L * n, '\0');
     }
 
     /**
@@ -137,22 +162,46 @@ public final class TextBlock {
      * @throws IllegalArgumentException when {@code cchSize < 1}
      */
     public static String read(MemorySegment block, int cchSize) {
+        int limit = limit(cchSize, block.byteSize());
+        Scratch scratch = limit <= SCRATCH_UNITS ? SCRATCH.get() : new Scratch(limit);
+        return scratch.string(copyOut(block, 0, block.byteSize() / 2, limit, scratch));
+    }
+
+    /**
+     * {@return how many units a read into {@code cchSize} units takes from a text area of {@code byteSize}
+     * bytes, before the NUL and the surrogate rule}
+     *
+     * @throws IllegalArgumentException when {@code cchSize < 1}
+     */
+    static int limit(int cchSize, long byteSize) {
         if (cchSize < 1) {
             throw new IllegalArgumentException("cchSize must be at least 1 (room for the NUL), was " + cchSize);
         }
-        long units = block.byteSize() / 2;
-        int limit = Math.min(cchSize - 1, capacity(block.byteSize()));
-        Scratch scratch = limit <= SCRATCH_UNITS ? SCRATCH.get() : null;
-        char[] chars = scratch != null ? scratch.chars : new char[limit];
-        MemorySegment view = scratch != null ? scratch.view : MemorySegment.ofArray(chars);
-        // Each unit is read from the block once and the NUL is looked for in the copy (see copyUntilNul).
-        int n = copyUntilNul(block, chars, view, limit);
+        return Math.min(cchSize - 1, capacity(byteSize));
+    }
+
+    /** {@return the calling thread's scratch array, which holds a whole text of a 4096-byte block} */
+    static Scratch scratch() {
+        return SCRATCH.get();
+    }
+
+    /**
+     * Copies the text of the text area at {@code offset} ({@code units} units long) into {@code scratch}, up to
+     * the first NUL or {@code limit} units, and drops a high surrogate cut off from its low half by the limit.
+     * Every unit is read from the block once, so what another process rewrites meanwhile can come out mixed,
+     * but never as more than {@code limit} units or holding a NUL.
+     *
+     * @return how many units of {@code scratch} are the text
+     */
+    static int copyOut(MemorySegment block, long offset, long units, int limit, Scratch scratch) {
+        char[] chars = scratch.chars;
+        int n = copyUntilNul(block, offset, chars, scratch.view, limit);
         // Cut short by the buffer or the block: drop a high surrogate whose low half was left behind.
         if (n == limit && n > 0 && n < units && Character.isHighSurrogate(chars[n - 1])
-                && Character.isLowSurrogate(block.get(UNIT, 2L * n))) {
+                && Character.isLowSurrogate(block.get(UNIT, offset + 2L * n))) {
             n--;
         }
-        return n == 0 ? "" : new String(chars, 0, n);
+        return n;
     }
 
     /** @return non-zero iff a 16-bit lane of {@code x} is zero; the lowest set bit is in the lowest such lane */
@@ -172,16 +221,16 @@ public final class TextBlock {
     private static final int FIRST_CHUNK_UNITS = 1024;
 
     /**
-     * Copies units from the start of {@code block} into {@code chars} (whose segment view is {@code view}) up to
+     * Copies units from {@code offset} in {@code block} into {@code chars} (whose segment view is {@code view}) up to
      * the first NUL or {@code limit}. The NUL is looked for in the copy, never in the block, so that text
      * another process rewrites meanwhile can come out mixed but never holding a NUL.
      *
      * @return how many units were copied: the index of the first NUL, or {@code limit} when there is none
      */
-    static int copyUntilNul(MemorySegment block, char[] chars, MemorySegment view, int limit) {
+    static int copyUntilNul(MemorySegment block, long offset, char[] chars, MemorySegment view, int limit) {
         if (!NATIVE_LE) {
             for (int i = 0; i < limit; i++) {
-                char c = block.get(UNIT, 2L * i);
+                char c = block.get(UNIT, offset + 2L * i);
                 if (c == 0) {
                     return i;
                 }
@@ -192,7 +241,7 @@ public final class TextBlock {
         // Up to HEAD_UNITS: one 64-bit load, test and store per four units.
         int i = 0;
         for (int head = Math.min(limit, HEAD_UNITS) & ~3; i < head; i += 4) {
-            long x = block.get(FOUR_UNITS, 2L * i);
+            long x = block.get(FOUR_UNITS, offset + 2L * i);
             long zero = zeroLanes(x);
             if (zero != 0) {
                 int n = i + (Long.numberOfTrailingZeros(zero) >>> 4);
@@ -207,7 +256,7 @@ public final class TextBlock {
         // The rest: bulk copies of growing chunks, each searched by a loop C2 vectorises (no early exit).
         for (int chunk = FIRST_CHUNK_UNITS; i < limit; chunk <<= 2) {
             int to = (int) Math.min((long) i + chunk, limit);
-            MemorySegment.copy(block, UNIT, 2L * i, chars, i, to - i);
+            MemorySegment.copy(block, UNIT, offset + 2L * i, chars, i, to - i);
             int nul = indexOfNul(chars, view, i, to);
             if (nul < to) {
                 return nul;

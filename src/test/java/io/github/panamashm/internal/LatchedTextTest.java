@@ -1,0 +1,187 @@
+package io.github.panamashm.internal;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import static io.github.panamashm.internal.TextLayout.COPY0;
+import static io.github.panamashm.internal.TextLayout.COPY1;
+import static io.github.panamashm.internal.TextLayout.DONE;
+import static io.github.panamashm.internal.TextLayout.SEQ;
+import static io.github.panamashm.internal.TextLayout.WAITERS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * The latch on a block in this process's memory, with the OS primitives replaced by a recorder: what a set
+ * writes and in which order, what a reader sees in each state a killed writer can leave, and when a writer
+ * wakes.
+ */
+class LatchedTextTest {
+    private static final String OLD = "the old text, whole";
+    private static final String NEW = "and the new one, somewhat longer than the old one";
+
+    /** Records the calls; runs {@link #onWake} inside wakeAll, that is in the middle of a set. */
+    static final class RecordingSync implements TextSync {
+        final List<String> calls = new ArrayList<>();
+        Consumer<MemorySegment> onWake = b -> { };
+
+        @Override
+        public void lock(MemorySegment block) {
+            calls.add("lock");
+        }
+
+        @Override
+        public void unlock(MemorySegment block) {
+            calls.add("unlock");
+        }
+
+        @Override
+        public void wakeAll(MemorySegment block) {
+            calls.add("wake");
+            onWake.accept(block);
+        }
+
+        @Override
+        public void await(MemorySegment block, int expected, long nanos) {
+            calls.add("await " + expected + " with " + WAITERS.get(block, 0L) + " waiting");
+        }
+    }
+
+    private static MemorySegment newBlock(Arena arena) {
+        return arena.allocate(TextLayout.BLOCK); // zeroed: a new block
+    }
+
+    private static String copy(MemorySegment block, long offset) {
+        return TextBlock.read(block.asSlice(offset, TextLayout.EXAMPLE_BYTES), Integer.MAX_VALUE);
+    }
+
+    @Test
+    @DisplayName("a new block reads as the empty text at version 0, and each set is the next version, in both copies")
+    void eachSetIsTheNextVersionInBothCopies() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment block = newBlock(arena);
+            RecordingSync sync = new RecordingSync();
+            assertEquals(new LatchedText.Versioned("", 0), LatchedText.readVersioned(block));
+            assertEquals(OLD.length(), LatchedText.write(block, sync, OLD));
+            assertEquals(new LatchedText.Versioned(OLD, 1), LatchedText.readVersioned(block));
+            LatchedText.write(block, sync, NEW);
+            assertEquals(new LatchedText.Versioned(NEW, 2), LatchedText.readVersioned(block));
+            assertEquals(4L, SEQ.get(block, 0L));
+            assertEquals(4L, DONE.get(block, 0L), "copy1 is whole again");
+            assertEquals(NEW, copy(block, COPY0));
+            assertEquals(NEW, copy(block, COPY1));
+            assertEquals(List.of("lock", "unlock", "lock", "unlock"), sync.calls, "no wake: nobody waits");
+        }
+    }
+
+    @Test
+    @DisplayName("a set wakes once, after publishing, when the waiter count is not 0, and only then")
+    void aSetWakesOnlyWhenSomeoneWaits() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment block = newBlock(arena);
+            RecordingSync sync = new RecordingSync();
+            List<LatchedText.Versioned> seenAtWake = new ArrayList<>();
+            sync.onWake = b -> seenAtWake.add(LatchedText.readVersioned(b));
+            LatchedText.write(block, sync, OLD);
+            assertEquals(List.of(), seenAtWake);
+            WAITERS.set(block, 0L, 1);
+            LatchedText.write(block, sync, NEW);
+            assertEquals(List.of(new LatchedText.Versioned(NEW, 2)), seenAtWake, "the woken see the new text");
+            assertEquals(List.of("lock", "unlock", "lock", "wake", "unlock"), sync.calls);
+        }
+    }
+
+    @Test
+    @DisplayName("text with NUL is refused before the lock is taken, and the block is unchanged")
+    void nulIsRefusedBeforeTheLock() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment block = newBlock(arena);
+            RecordingSync sync = new RecordingSync();
+            LatchedText.write(block, sync, OLD);
+            sync.calls.clear();
+            assertThrows(IllegalArgumentException.class, () -> LatchedText.write(block, sync, "a\0b"));
+            assertEquals(List.of(), sync.calls);
+            assertEquals(new LatchedText.Versioned(OLD, 1), LatchedText.readVersioned(block));
+        }
+    }
+
+    @Test
+    @DisplayName("a writer killed while writing copy0 (seq odd) leaves the old text readable, and the next set completes the version")
+    void aWriterKilledInCopy0LeavesTheOldText() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment block = newBlock(arena);
+            RecordingSync sync = new RecordingSync();
+            LatchedText.write(block, sync, OLD);          // seq 2, done 2
+            SEQ.set(block, 0L, 3L);                        // the dead writer made seq odd...
+            TextBlock.store(block, COPY0, "half writt", 10); // ...and wrote part of copy0
+            block.set(TextBlock.UNIT, COPY0 + 20, 'X');    // no NUL where its text would end
+            assertEquals(new LatchedText.Versioned(OLD, 1), LatchedText.readVersioned(block));
+            assertEquals(OLD, LatchedText.read(block, 100));
+            LatchedText.write(block, sync, NEW);
+            assertEquals(4L, SEQ.get(block, 0L), "the dead set never counted: the next one is version 2");
+            assertEquals(new LatchedText.Versioned(NEW, 2), LatchedText.readVersioned(block));
+            assertEquals(NEW, copy(block, COPY1));
+        }
+    }
+
+    @Test
+    @DisplayName("a writer killed while writing copy1 leaves the new text readable, and the next set repairs copy1 before readers turn to it")
+    void aWriterKilledInCopy1IsRepairedBeforeReadersTurnToIt() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment block = newBlock(arena);
+            RecordingSync sync = new RecordingSync();
+            LatchedText.write(block, sync, OLD);           // seq 2, done 2
+            // The dead writer published NEW as version 2 (seq 4) and died in copy1: done is still 2.
+            TextBlock.store(block, COPY0, NEW, NEW.length());
+            SEQ.set(block, 0L, 4L);
+            TextBlock.store(block, COPY1, "torn", 4);
+            block.set(TextBlock.UNIT, COPY1 + 8, 'X');
+            assertEquals(new LatchedText.Versioned(NEW, 2), LatchedText.readVersioned(block));
+            // While the next set writes copy0, readers read copy1: when it wakes (copy0 just written), copy1 must
+            // still be the whole text of version 2 that readers used meanwhile.
+            List<String> copy1AtWake = new ArrayList<>();
+            sync.onWake = b -> copy1AtWake.add(copy(b, COPY1));
+            WAITERS.set(block, 0L, 1);
+            LatchedText.write(block, sync, "third");
+            assertEquals(List.of(NEW), copy1AtWake, "copy1 was repaired from copy0 before seq turned odd");
+            assertEquals(new LatchedText.Versioned("third", 3), LatchedText.readVersioned(block));
+            assertEquals(6L, DONE.get(block, 0L));
+        }
+    }
+
+    @Test
+    @DisplayName("a reader reads copy1 while seq is odd and copy0 while it is even")
+    void readersFollowSeq() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment block = newBlock(arena);
+            TextBlock.store(block, COPY0, "zero", 4);
+            TextBlock.store(block, COPY1, "one", 3);
+            SEQ.set(block, 0L, 7L);
+            assertEquals(new LatchedText.Versioned("one", 3), LatchedText.readVersioned(block));
+            assertEquals("on", LatchedText.read(block, 3));
+            SEQ.set(block, 0L, 8L);
+            assertEquals(new LatchedText.Versioned("zero", 4), LatchedText.readVersioned(block));
+        }
+    }
+
+    @Test
+    @DisplayName("a waiter is counted in waiters while it sleeps on seq's low 32 bits, and not after")
+    void aWaiterIsCountedWhileItSleeps() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment block = newBlock(arena);
+            RecordingSync sync = new RecordingSync();
+            long seq = 0x1_0000_0006L;
+            SEQ.set(block, 0L, seq);
+            LatchedText.await(block, sync, seq, 1000);
+            assertEquals(List.of("await 6 with 1 waiting"), sync.calls);
+            assertEquals(0, WAITERS.get(block, 0L));
+            assertEquals(0x8000_0003L, LatchedText.version(seq));
+        }
+    }
+}
