@@ -14,6 +14,7 @@ import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * A named block of memory shared between processes, Java or native, on Windows and Linux.
@@ -77,6 +78,8 @@ public final class SharedMemory implements AutoCloseable {
     private volatile MemorySegment segment;
     /** Guarded by {@link #lock}: the detach has run. */
     private boolean detached;
+    /** See {@link #onClosing}; null when nothing must be told. */
+    private volatile Consumer<MemorySegment> onClosing;
     private volatile IOException detachFailure;
 
     private SharedMemory(String name, Attachment attachment) {
@@ -136,6 +139,17 @@ public final class SharedMemory implements AutoCloseable {
             throw new IllegalArgumentException("byteSize must be at least 1, was " + byteSize);
         }
         return new SharedMemory(name, backend.openOrCreate(name, byteSize, mode));
+    }
+
+    /**
+     * A {@link SharedString}'s block: {@link Backend#openOrCreateText}, with the checks of
+     * {@link #openOrCreate(String, long, Option...)}.
+     */
+    static SharedMemory openText(String name, Option... options) throws IOException {
+        int mode = Option.mode(options);
+        Backend backend = Platform.backend();
+        Names.check(name, Platform.os());
+        return new SharedMemory(name, backend.openOrCreateText(name, mode));
     }
 
     /**
@@ -293,6 +307,20 @@ public final class SharedMemory implements AutoCloseable {
         STATE.getAndAdd(this, -1);
     }
 
+    /** {@return the attachment, for a {@link SharedString}'s text primitives} */
+    Attachment attachment() {
+        return attachment;
+    }
+
+    /**
+     * Has {@link #close()} call {@code wake} with the mapping once new acquires fail, and again while it waits
+     * for threads still between {@link #acquire()} and {@link #release()}: a holder that sleeps there (a
+     * {@link SharedString} waiting for a change) must be made to leave, and the mapping is still there.
+     */
+    void onClosing(Consumer<MemorySegment> wake) {
+        onClosing = wake;
+    }
+
     /**
      * {@return where the block lives on this OS, for people: {@code /dev/shm/NAME} on Linux, the object name
      *         {@code NAME} in the session namespace on Windows}
@@ -323,11 +351,19 @@ public final class SharedMemory implements AutoCloseable {
                 return;
             }
             STATE.getAndBitwiseOr(this, CLOSED);
-            // New acquires now fail; wait for the few that are between acquire and release (a bounded copy).
+            // New acquires now fail; wait for the few that are between acquire and release (a bounded copy, or a
+            // wait that onClosing cuts short).
+            Consumer<MemorySegment> wake = onClosing;
+            if (wake != null) {
+                wake.accept(unscoped);
+            }
             for (int spins = 0; (int) STATE.getVolatile(this) != CLOSED; spins++) {
                 if (spins < 100) {
                     Thread.onSpinWait();
                 } else {
+                    if (wake != null && spins % 64 == 0) {
+                        wake.accept(unscoped); // a waiter may have gone to sleep after the last call
+                    }
                     Thread.yield();
                 }
             }

@@ -283,7 +283,7 @@ class LifetimeTest {
             holder.set("x");
             try (SharedMemory existing = SharedMemory.openExisting(name)) {
                 assertFalse(existing.created());
-                assertEquals(SharedString.BYTE_SIZE, existing.byteSize());
+                assertEquals(SharedString.OBJECT_SIZE, existing.byteSize());
             }
         }
         assertThrows(NoSuchSharedMemoryException.class, () -> SharedMemory.openExisting(name));

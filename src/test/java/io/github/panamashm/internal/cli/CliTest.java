@@ -303,7 +303,8 @@ class CliTest {
             assertEquals(1, r.status(), r::toString);
             assertFalse(r.stdout().contains("holding") || r.stdout().contains("stored"), r::toString);
             assertEquals(List.of("panama-shm " + command + ": openOrCreate(\"/" + name + "\") refused: the block"
-                    + " has 100 bytes, fewer than the 4096 asked for"), r.stderrLines());
+                    + " has 100 bytes, fewer than the " + SharedString.OBJECT_SIZE + " asked for (or exactly the example's "
+                    + SharedString.BYTE_SIZE + ")"), r.stderrLines());
         }
         Backends.assertGone(name);
     }
