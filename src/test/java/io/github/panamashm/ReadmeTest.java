@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,13 +14,20 @@ class ReadmeTest {
 
     @Test
     void theProtocolDocsCCodeIsTheCodeTheNativePeerTestCompiles() throws Exception {
-        String readme = Files.readString(Path.of("docs", "protocol.md"));
-        int start = readme.indexOf("```c\n");
-        assertTrue(start >= 0, "docs/protocol.md has no C block");
-        String excerpt = readme.substring(start + 5, readme.indexOf("```\n", start + 5));
+        String docs = Files.readString(Path.of("docs", "protocol.md"));
         String peer = Files.readString(Path.of("src", "test", "c", "shm_peer.c"));
-        assertTrue(excerpt.contains("shm_attach") && excerpt.contains("shm_detach"), excerpt);
-        assertTrue(peer.contains(excerpt), "the C protocol in docs/protocol.md differs from src/test/c/shm_peer.c");
+        List<String> blocks = new ArrayList<>();
+        for (int start = docs.indexOf("```c\n"); start >= 0; start = docs.indexOf("```c\n", start + 1)) {
+            blocks.add(docs.substring(start + 5, docs.indexOf("```\n", start + 5)));
+        }
+        String all = String.join("", blocks);
+        for (String function : List.of("shm_attach", "shm_detach", "struct shm_text", "text_join", "text_lock",
+                "text_set", "text_get", "text_wait")) {
+            assertTrue(all.contains(function), "docs/protocol.md shows no " + function);
+        }
+        for (String block : blocks) {
+            assertTrue(peer.contains(block), "this C in docs/protocol.md differs from src/test/c/shm_peer.c:\n" + block);
+        }
     }
 
     @Test
