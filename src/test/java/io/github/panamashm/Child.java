@@ -3,6 +3,7 @@ package io.github.panamashm;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HexFormat;
 
 /**
@@ -76,6 +77,28 @@ public final class Child {
                 int n = SharedMem.setSharedMem(unhex(args[2]));
                 System.out.println("stored " + n + " created=" + SharedMem.created() + " read="
                         + hex(SharedMem.getSharedMem(Integer.parseInt(args[3]))));
+            }
+            case "await-change" -> { // attach, report, wait for a version other than args[2], report the text
+                try (SharedString s = SharedString.open(name)) {
+                    System.out.println("waiting");
+                    SharedString.Snapshot got = s.awaitChange(Long.parseLong(args[2]), Duration.ofSeconds(60));
+                    System.out.println("changed " + got.version() + " " + hex(got.text()));
+                }
+            }
+            case "echo" -> { // answer each "ping..." with "pong...", args[2] times, waiting for each
+                try (SharedString s = SharedString.open(name)) {
+                    long seen = s.version();
+                    System.out.println("ready");
+                    for (int round = 0, rounds = Integer.parseInt(args[2]); round < rounds; round++) {
+                        SharedString.Snapshot ping;
+                        do {
+                            ping = s.awaitChange(seen, Duration.ofSeconds(30));
+                            seen = ping.version();
+                        } while (!ping.text().startsWith("ping"));
+                        s.set("pong" + ping.text().substring(4)); // seen next as a change that is no ping
+                    }
+                    System.out.println("echoed " + args[2]);
+                }
             }
             default -> throw new IllegalArgumentException(command);
         }

@@ -1,0 +1,202 @@
+package io.github.panamashm.internal.linux;
+
+import io.github.panamashm.SharedMemoryException;
+import io.github.panamashm.internal.Attachment;
+import io.github.panamashm.internal.Backend;
+import io.github.panamashm.internal.TextLayout;
+import io.github.panamashm.testing.TestNames;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+
+import static io.github.panamashm.internal.TextLayout.LOCK;
+import static io.github.panamashm.internal.TextLayout.NEXT_ID;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Linux side of a text block: which sizes its attach accepts and resets, the attacher ids and liveness
+ * bytes, and the writers' lock taken over from a dead holder.
+ */
+@EnabledOnOs(OS.LINUX)
+class LinuxTextSyncTest {
+    private final LinuxBackend backend = new LinuxBackend();
+
+    private Attachment open(String name) throws IOException {
+        return backend.openOrCreateText(name, Backend.PRIVATE_MODE);
+    }
+
+    private static MemorySegment block(Attachment a) {
+        return a.address().reinterpret(a.byteSize());
+    }
+
+    private static LinuxTextSync sync(Attachment a) {
+        return (LinuxTextSync) a.textSync();
+    }
+
+    /** Plants an object nobody is attached to, as a dead process would leave it. */
+    private static void plant(String name, int size) throws IOException {
+        Files.write(TestNames.shmFile(name), new byte[size]);
+        Files.setPosixFilePermissions(TestNames.shmFile(name), PosixFilePermissions.fromString("rw-------"));
+    }
+
+    @Test
+    @DisplayName("a new text block has the full layout; each attacher gets the next id and holds its liveness byte until it detaches")
+    void attachersGetIdsAndHoldTheirLivenessBytes() throws IOException {
+        String name = TestNames.unique("sync-ids");
+        Attachment a = open(name);
+        Attachment b = open(name);
+        try {
+            assertTrue(a.created());
+            assertEquals(TextLayout.BYTE_SIZE, a.byteSize());
+            assertEquals(1, sync(a).id());
+            assertEquals(2, sync(b).id());
+            assertEquals(2, NEXT_ID.get(block(a), 0L));
+            assertTrue(sync(a).alive(2), "b holds byte 2^32 + 2");
+            assertTrue(sync(b).alive(1));
+            assertFalse(sync(a).alive(3), "nobody has id 3");
+        } finally {
+            b.detach();
+        }
+        try {
+            assertFalse(sync(a).alive(2), "b's liveness byte went with its descriptor");
+        } finally {
+            a.detach();
+        }
+        TestNames.assertNothingLeft(name);
+    }
+
+    @Test
+    @DisplayName("a writers' lock left by a dead holder is taken over at once; one held by a live attacher is waited for")
+    void aDeadHoldersLockIsTakenOver() throws Exception {
+        String name = TestNames.unique("sync-takeover");
+        Attachment a = open(name);
+        try {
+            MemorySegment block = block(a);
+            LOCK.set(block, 0L, 7); // id 7 was never handed out: its byte is free, as a dead holder's is
+            sync(a).lock(block);
+            assertEquals(1, LOCK.get(block, 0L));
+            sync(a).unlock(block);
+            assertEquals(0, LOCK.get(block, 0L));
+
+            Attachment b = open(name);
+            try {
+                sync(b).lock(block(b));
+                FutureTask<Void> waiter = new FutureTask<>(() -> {
+                    sync(a).lock(block);
+                    return null;
+                });
+                Thread.ofPlatform().start(waiter);
+                assertThrows(java.util.concurrent.TimeoutException.class, () -> waiter.get(50, TimeUnit.MILLISECONDS),
+                        "b is alive: a waits");
+                sync(b).unlock(block(b));
+                waiter.get(20, TimeUnit.SECONDS);
+                assertEquals(1, LOCK.get(block, 0L));
+                sync(a).unlock(block);
+            } finally {
+                b.detach();
+            }
+        } finally {
+            a.detach();
+        }
+    }
+
+    @Test
+    @DisplayName("a lock word holding the id a new attacher gets is stale, and the attach frees it")
+    void aStaleLockWordWithTheNewIdIsFreedAtAttach() throws Exception {
+        String name = TestNames.unique("sync-stale-id");
+        Attachment a = open(name);
+        try {
+            MemorySegment block = block(a);
+            LOCK.set(block, 0L, 2); // as left by a dead holder whose id the counter hands out again
+            Attachment b = open(name);
+            try {
+                assertEquals(2, sync(b).id());
+                assertEquals(0, LOCK.get(block, 0L));
+                sync(b).lock(block(b)); // without the fix: taken for a thread of b holding it, until the deadline
+                sync(b).unlock(block(b));
+            } finally {
+                b.detach();
+            }
+        } finally {
+            a.detach();
+        }
+    }
+
+    @Test
+    @DisplayName("an abandoned object of 0, 4096 or 8256 bytes is reset to the full layout")
+    void abandonedObjectsOfTheKnownSizesAreReset() throws IOException {
+        for (int size : new int[]{0, 4096, (int) TextLayout.BYTE_SIZE}) {
+            String name = TestNames.unique("sync-reset-" + size);
+            plant(name, size);
+            Attachment a = open(name);
+            try {
+                assertTrue(a.created(), "size " + size);
+                assertEquals(TextLayout.BYTE_SIZE, a.byteSize());
+                assertEquals(TextLayout.BYTE_SIZE, Files.size(TestNames.shmFile(name)));
+                assertNotNull(a.textSync());
+            } finally {
+                a.detach();
+            }
+            TestNames.assertNothingLeft(name);
+        }
+    }
+
+    @Test
+    @DisplayName("an abandoned object of another size is refused and left as it is")
+    void abandonedObjectsOfOtherSizesAreRefused() throws IOException {
+        String name = TestNames.unique("sync-stale-odd");
+        plant(name, 5000);
+        try {
+            SharedMemoryException e = assertThrows(SharedMemoryException.class, () -> open(name));
+            assertTrue(e.getMessage().contains("an object of 5000 bytes exists with no process attached"), e.getMessage());
+            assertEquals(5000, Files.size(TestNames.shmFile(name)));
+        } finally {
+            TestNames.remove(name);
+        }
+    }
+
+    @Test
+    @DisplayName("a live block of exactly 4096 bytes is mapped as it is, without control area; a live block of another smaller size is refused")
+    void liveExampleBlocksAreAcceptedAsTheyAre() throws IOException {
+        String name = TestNames.unique("sync-live-example");
+        Attachment holder = backend.openOrCreate(name, 4096);
+        try {
+            Attachment a = open(name);
+            try {
+                assertFalse(a.created());
+                assertEquals(4096, a.byteSize());
+                assertNull(a.textSync());
+                assertEquals(4096, Files.size(TestNames.shmFile(name)), "nothing grew the peer's block");
+            } finally {
+                a.detach();
+            }
+        } finally {
+            holder.detach();
+        }
+        String odd = TestNames.unique("sync-live-odd");
+        Attachment oddHolder = backend.openOrCreate(odd, 5000);
+        try {
+            SharedMemoryException e = assertThrows(SharedMemoryException.class, () -> open(odd));
+            assertTrue(e.getMessage().contains("the block has 5000 bytes, fewer than the 8256 asked for (or exactly"
+                    + " the example's 4096)"), e.getMessage());
+        } finally {
+            oddHolder.detach();
+        }
+        TestNames.assertNothingLeft(name);
+        TestNames.assertNothingLeft(odd);
+    }
+}
