@@ -9,7 +9,7 @@ import java.util.Random;
  * A child JVM for {@link FaultInjectionTest}: attaches to a block, sets one of {@link FaultTexts}, gets,
  * detaches, and again, forever, printing one line after each step ({@code a}, {@code s}, {@code g},
  * {@code c}) so that the parent can kill it with -9 after a random number of lines, anywhere in the cycle.
- * A get that is not a positional mix of the known texts is printed as {@code BAD ...}.
+ * A get that is not one of the known texts is printed as {@code BAD ...}.
  */
 public final class Churner {
     public static void main(String[] args) throws Exception {

@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * iterations this JVM holds the block throughout and reads it in a loop (the survivor); in the others
  * nobody survives. Afterwards:
  * <ul>
- *   <li>every read, by a churner or by the survivor, was consistent ({@link FaultTexts}): at most 2047 units,
- *       each written at that index by some set, and never an exception;</li>
+ *   <li>every read, by a churner or by the survivor, was consistent ({@link FaultTexts}): exactly one of the
+ *       texts stored, never a mix, and never an exception;</li>
  *   <li>the survivor's block is still attached and usable: what it sets it gets back;</li>
  *   <li>once the survivor has detached (or nobody survived), a new attacher sees {@code created() == true}
  *       and an empty text, and when it detaches /dev/shm holds nothing of that name. (Between the kill and
