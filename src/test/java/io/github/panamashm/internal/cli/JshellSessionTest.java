@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Runs the README's jshell session, {@code jshell/session-two-windows.jsh}, in two jshell processes started
  * with the README's command line: each {@code // window X} part goes to that window's standard input, and
- * every {@code // ==> value} comment must be what jshell answers. The only change to the text is the block
- * name, unique per run instead of {@code dllmemfilemap}.
+ * every {@code // ==> value} comment must be what jshell answers. A part that waits ({@code awaitChange}) is
+ * left waiting while the next part runs in the other window, and its answers are read after that. The only
+ * change to the text is the block name, unique per run instead of {@code dllmemfilemap}.
  */
 class JshellSessionTest {
     private static final Path SESSION = Path.of("jshell", "session-two-windows.jsh");
@@ -33,6 +34,10 @@ class JshellSessionTest {
     private static final Pattern EXPECT = Pattern.compile("//\\s*==>\\s*(.*)$");
 
     record Part(String window, List<String> lines) {
+        /** @return whether jshell stays in this part until the other window acts */
+        boolean waits() {
+            return lines.stream().anyMatch(l -> l.contains(".awaitChange("));
+        }
     }
 
     /** The README's command line: {@code jshell --class-path ... -R--enable-native-access=ALL-UNNAMED ...}. */
@@ -64,7 +69,8 @@ class JshellSessionTest {
         assertEquals(2, session.split("SharedString\\.open\\(\\)", -1).length - 1, "the session opens twice");
         session = session.replace("SharedString.open()", "SharedString.open(\"" + name + "\")");
         List<Part> parts = parts(session);
-        assertEquals(List.of("A", "B", "A"), parts.stream().map(Part::window).toList());
+        assertEquals(List.of("A", "B", "B", "A", "B", "A"), parts.stream().map(Part::window).toList());
+        assertEquals(List.of(false, false, true, false, false, false), parts.stream().map(Part::waits).toList());
 
         try (ChildJvm a = ChildJvm.start(jshellCommand()); ChildJvm b = ChildJvm.start(jshellCommand())) {
             // The -R flag reaches the JVM that runs the snippets: without it this prints false.
@@ -72,12 +78,24 @@ class JshellSessionTest {
             assertTrue(linesUntilSync(a, 0).stream().anyMatch(l -> l.endsWith("native access: true")),
                     a::transcript);
             int sync = 1;
+            Part waiting = null;
+            int waitingSync = 0;
             for (Part part : parts) {
                 ChildJvm window = part.window().equals("A") ? a : b;
                 part.lines().forEach(window::send);
-                List<String> output = linesUntilSync(window, sync++);
-                assertAnswers(part, output, window);
-                if (part == parts.get(1)) {
+                requestSync(window, sync);
+                if (part.waits()) {
+                    waiting = part; // its answers come once the next part, in the other window, has run
+                    waitingSync = sync++;
+                    continue;
+                }
+                assertAnswers(part, readUntilSync(window, sync++), window);
+                if (waiting != null) {
+                    ChildJvm w = waiting.window().equals("A") ? a : b;
+                    assertAnswers(waiting, readUntilSync(w, waitingSync), w);
+                    waiting = null;
+                }
+                if (part.lines().contains("b.close()")) {
                     b.send("/exit");
                     assertEquals(0, b.waitFor(), b::transcript);
                     TestNames.assertExists(name); // window B has gone; window A still holds the block
@@ -115,16 +133,26 @@ class JshellSessionTest {
         }
     }
 
-    /** Asks jshell to print a marker and returns what it printed up to it: the part's snippets have run. */
-    private static List<String> linesUntilSync(ChildJvm jshell, int n) {
-        String marker = "@@sync-" + n;
+    /** Asks jshell to print a marker once the snippets sent before have run. */
+    private static void requestSync(ChildJvm jshell, int n) {
         // Built at run time, so jshell echoing the input never looks like the marker.
         jshell.send("System.out.println(\"@@\" + \"sync-" + n + "\")");
+    }
+
+    /** @return what jshell printed up to the marker {@link #requestSync} asked for: the part's snippets have run */
+    private static List<String> readUntilSync(ChildJvm jshell, int n) {
+        String marker = "@@sync-" + n;
         List<String> lines = new ArrayList<>();
         for (String line; !(line = jshell.readLine()).endsWith(marker); ) {
             lines.add(line);
         }
         return lines;
+    }
+
+    /** Asks jshell to print a marker and returns what it printed up to it. */
+    private static List<String> linesUntilSync(ChildJvm jshell, int n) {
+        requestSync(jshell, n);
+        return readUntilSync(jshell, n);
     }
 
     @Test
