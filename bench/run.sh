@@ -1,29 +1,54 @@
 #!/usr/bin/env bash
-# Runs the performance suite of issue 6 and prints every figure as a ratio to the memcpy floor and to C.
+# Runs the performance suite and prints every figure as a ratio to the memcpy floor and to C.
 #
-#   bench/run.sh                    # the full run (about 10 minutes)
+#   bench/run.sh                    # the full run (about 15 minutes)
 #   bench/run.sh -f 1 -wi 1 -i 2 -w 200ms -r 300ms   # a quick look; any arguments go to JMH
 #   BENCH_FILTER=.*Text.*panama.* bench/run.sh ...    # some benchmarks only (a JMH regular expression)
+#   BASELINE_REF=<commit> bench/run.sh                # the code the baseline_* rows measure (default below)
 #
 # It builds the benchmarks (Maven profile `bench`: src/jmh/java, JMH 1.37, JNA; never part of the default
-# build), compiles bench/shm_c.c with gcc -O2 and runs it, runs JMH with -prof gc, and prints the table from
-# target/bench/jmh.json and target/bench/c.txt. Blocks are named panama-bench-*; whatever a killed run left in
-# /dev/shm under that prefix is removed at the end.
+# build), compiles the library of BASELINE_REF into target/bench/baseline (the baseline_* rows load it in the
+# same JVM, so old and new code are measured in one run), compiles bench/shm_c.c with gcc -O2 and runs it, runs
+# JMH with -prof gc, then the C figures again. The cross-process ping-pong is measured apart, interleaved:
+# three rounds of C's, each followed by a short JMH run of PingPongBench. It prints the table from the JSON and
+# C outputs into target/bench/table.md. Blocks are named panama-bench-*; whatever a killed run left in /dev/shm
+# under that prefix is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=target/bench
 mkdir -p "$out"
 trap 'rm -f /dev/shm/panama-bench-*' EXIT
 
+# The library before the text block's control area (main at e1d184c): today's figures for the same run.
+baseline_ref=${BASELINE_REF:-e1d184c}
+rm -rf "$out/baseline" && mkdir -p "$out/baseline/src" "$out/baseline/classes"
+git archive "$baseline_ref" src/main/java | tar -x -C "$out/baseline/src"
+find "$out/baseline/src" -name '*.java' ! -name module-info.java > "$out/baseline/sources.txt"
+bin/jdk22 javac --release 22 -nowarn -d "$out/baseline/classes" @"$out/baseline/sources.txt"
+
 bin/jdk22 mvn -B -q -Pbench -DskipTests package
 gcc -O2 -Wall -o "$out/shm_c" bench/shm_c.c
+cp="target/classes:target/jmh-classes:$(cat target/bench.classpath)"
+jmh() {
+  bin/jdk22 java -Dbench.baseline="$out/baseline/classes" -cp "$cp" org.openjdk.jmh.Main "$@"
+}
 
-echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores" | tee "$out/load.txt"
+echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; baseline $baseline_ref" | tee "$out/load.txt"
 "$out/shm_c" panama-bench | tee "$out/c.txt"
-bin/jdk22 java -cp "target/classes:target/jmh-classes:$(cat target/bench.classpath)" org.openjdk.jmh.Main \
-  -prof gc -rf json -rff "$out/jmh.json" "$@" "${BENCH_FILTER:-io.github.panamashm.bench.*}"
+jmh -prof gc -rf json -rff "$out/jmh.json" "$@" "${BENCH_FILTER:-io.github.panamashm.bench.(Text|Cycle)Bench.*}"
 # C again, after JMH, so that a change of load during the run shows as a difference between the two
 "$out/shm_c" panama-bench | tee "$out/c-after.txt"
+
+# Ping-pong: C and Java in turn, three times, so that both see the same load. Each JMH run is short (or as the
+# arguments say).
+pingpong=()
+if (($#)); then pp_args=("$@"); else pp_args=(-f 1 -wi 2 -i 3); fi
+for round in 1 2 3; do
+  "$out/shm_c" panama-bench pingpong | tee "$out/c-pingpong-$round.txt"
+  jmh "${pp_args[@]}" -rf json -rff "$out/pingpong-$round.json" 'io.github.panamashm.bench.PingPongBench.*'
+  pingpong+=(--jmh "$out/pingpong-$round.json" --c "$out/c-pingpong-$round.txt")
+done
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/load.txt"
 
-python3 bench/table.py "$out/jmh.json" "$out/c.txt" "$out/c-after.txt" | tee "$out/table.md"
+python3 bench/table.py --jmh "$out/jmh.json" --c "$out/c.txt" --c "$out/c-after.txt" "${pingpong[@]}" \
+  | tee "$out/table.md"

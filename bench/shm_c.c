@@ -7,17 +7,24 @@
  *        while (*lpszTmp && --cchSize) *lpszBuf++ = *lpszTmp++; *lpszBuf = '\0';
  *  - a whole attach + detach with panama-shm's lifetime protocol (LinuxBackend): shm_open, OFD locks on bytes 1
  *    and 0, fstat, ftruncate, posix_fallocate, mmap / munmap, shm_unlink by the last one out, close.
+ *  - with "pingpong": a cross-process round trip through a bare futex word in a MAP_SHARED mapping: this
+ *    process makes the word odd and FUTEX_WAKEs, a forked one waits (FUTEX_WAIT, no FUTEX_PRIVATE_FLAG),
+ *    makes it even and wakes, this one waits for that. The floor for panama-shm's set + awaitChange ping-pong.
  * Prints "name param ns_per_op" lines: the median of 7 rounds of about 0.3 s each.
- * Usage: shm_c NAME_PREFIX
+ * Usage: shm_c NAME_PREFIX [pingpong]
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/futex.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -146,8 +153,41 @@ static void op_cycle(void *arg) {
     detach(object, b, SHMEMSIZE);
 }
 
+/* ---- the cross-process ping-pong ---- */
+
+static void futex_wait(uint32_t *word, uint32_t val) { syscall(SYS_futex, word, FUTEX_WAIT, val, NULL, NULL, 0); }
+static void futex_wake(uint32_t *word) { syscall(SYS_futex, word, FUTEX_WAKE, INT_MAX, NULL, NULL, 0); }
+
+static void op_round_trip(void *arg) {
+    uint32_t *word = arg;
+    uint32_t ping = __atomic_add_fetch(word, 1, __ATOMIC_SEQ_CST);   /* odd: ping */
+    futex_wake(word);
+    while (__atomic_load_n(word, __ATOMIC_SEQ_CST) == ping) futex_wait(word, ping);
+}
+
+static void pingpong(void) {
+    uint32_t *word = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (word == MAP_FAILED) die("mmap");
+    pid_t echo = fork();
+    if (echo < 0) die("fork");
+    if (echo == 0) {                                                  /* the other process: answer each ping */
+        for (uint32_t seen = 0;;) {
+            uint32_t w;
+            while ((w = __atomic_load_n(word, __ATOMIC_SEQ_CST)) == seen) futex_wait(word, seen);
+            if (w == UINT32_MAX) _exit(0);
+            if (w & 1) { __atomic_store_n(word, w + 1, __ATOMIC_SEQ_CST); futex_wake(word); w++; }
+            seen = w;
+        }
+    }
+    printf("c_pingPong 0 %.1f\n", measure(op_round_trip, word));
+    __atomic_store_n(word, UINT32_MAX, __ATOMIC_SEQ_CST);
+    futex_wake(word);
+    waitpid(echo, NULL, 0);
+}
+
 int main(int argc, char **argv) {
-    if (argc != 2) { fprintf(stderr, "usage: %s NAME_PREFIX\n", argv[0]); return 2; }
+    if (argc == 3 && strcmp(argv[2], "pingpong") == 0) { pingpong(); return 0; }
+    if (argc != 2) { fprintf(stderr, "usage: %s NAME_PREFIX [pingpong]\n", argv[0]); return 2; }
     char object[256];
     snprintf(object, sizeof object, "/%s-c-%ld", argv[1], (long) getpid());
 

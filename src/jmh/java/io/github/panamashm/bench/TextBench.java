@@ -37,6 +37,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code floorString_*}: the same plus {@code new String} of the units read, which any API returning a
  *       String pays;</li>
  *   <li>{@code panama_*}: {@link SharedString};</li>
+ *   <li>{@code baseline_*}: the {@code SharedString} of {@code BASELINE_REF} (bench/run.sh; the code before the
+ *       latch), loaded in this same JVM ({@link Baseline});</li>
  *   <li>{@code mbb_*}: what a pure-Java user writes without this library: {@code FileChannel.map} of a file in
  *       /dev/shm and a little-endian {@link CharBuffer} view;</li>
  *   <li>{@code jna_*}: the block mapped through JNA, text through {@code Pointer.write}/{@code getByteArray}.</li>
@@ -63,6 +65,7 @@ public class TextBench {
 
     private String panamaName;
     private SharedString shared;
+    private Object baseline;
     private SharedMemory floorBlock;
     private MemorySegment floorSegment;
 
@@ -82,6 +85,12 @@ public class TextBench {
         panamaName = BenchNames.unique("text");
         shared = SharedString.open(panamaName);
         shared.set(text);
+        try {
+            baseline = Baseline.OPEN.invokeExact(BenchNames.unique("baseline"));
+            int stored = (int) Baseline.SET.invokeExact(baseline, (CharSequence) text);
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
 
         floorBlock = SharedMemory.openOrCreate(BenchNames.unique("floor"), BYTE_SIZE);
         floorSegment = floorBlock.segment();
@@ -103,8 +112,9 @@ public class TextBench {
     }
 
     @TearDown(Level.Trial)
-    public void tearDown() throws Exception {
+    public void tearDown() throws Throwable {
         shared.close();
+        Baseline.CLOSE.invokeExact(baseline);
         floorBlock.close();
         JnaLibC.detach("/" + jnaName, jnaBlock, BYTE_SIZE);
         view = null; // the mapping goes with the buffer, at GC
@@ -159,6 +169,24 @@ public class TextBench {
     @Benchmark
     public String panama_get() {
         return shared.get();
+    }
+
+    // ---- the same, before the change ----
+
+    @Benchmark
+    public String baseline_setGet() throws Throwable {
+        int stored = (int) Baseline.SET.invokeExact(baseline, (CharSequence) text);
+        return (String) Baseline.GET.invokeExact(baseline);
+    }
+
+    @Benchmark
+    public int baseline_set() throws Throwable {
+        return (int) Baseline.SET.invokeExact(baseline, (CharSequence) text);
+    }
+
+    @Benchmark
+    public String baseline_get() throws Throwable {
+        return (String) Baseline.GET.invokeExact(baseline);
     }
 
     // ---- pure Java: MappedByteBuffer + CharBuffer view ----
