@@ -100,6 +100,19 @@ public final class Child {
                     System.out.println("echoed " + args[2]);
                 }
             }
+            case "set-loop" -> { // print the futex word's address, then on "go" set args[2] times, print "done"
+                try (SharedString s = SharedString.open(name)) {
+                    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                    long word = s.memory().segment().address() + SharedString.BYTE_SIZE;
+                    System.out.println("word 0x" + Long.toHexString(word));
+                    in.readLine();
+                    for (int i = 0, n = Integer.parseInt(args[2]); i < n; i++) {
+                        s.set(i % 2 == 0 ? "This is a test string" : "and another one");
+                    }
+                    System.out.println("done");
+                    awaitStdinEof();
+                }
+            }
             default -> throw new IllegalArgumentException(command);
         }
     }
