@@ -9,9 +9,8 @@
 # It builds the benchmarks (Maven profile `bench`: src/jmh/java, JMH 1.37, JNA; never part of the default
 # build), compiles the library of BASELINE_REF into target/bench/baseline (the baseline_* rows load it in the
 # same JVM, so old and new code are measured in one run), compiles bench/shm_c.c with gcc -O2 and runs it, runs
-# JMH with -prof gc, then the C figures again. The cross-process ping-pong is measured apart, interleaved:
-# three rounds of C's, each followed by a short JMH run of PingPongBench. It prints the table from the JSON and
-# C outputs into target/bench/table.md. Blocks are named panama-bench-*; whatever a killed run left in /dev/shm
+# JMH with -prof gc, then the C figures again, then three interleaved rounds of the comparisons the targets are
+# about (below). It prints the table from the JSON and C outputs into target/bench/table.md. Blocks are named panama-bench-*; whatever a killed run left in /dev/shm
 # under that prefix is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,16 +38,19 @@ jmh -prof gc -rf json -rff "$out/jmh.json" "$@" "${BENCH_FILTER:-io.github.panam
 # C again, after JMH, so that a change of load during the run shows as a difference between the two
 "$out/shm_c" panama-bench | tee "$out/c-after.txt"
 
-# Ping-pong: C and Java in turn, three times, so that both see the same load. Each JMH run is short (or as the
-# arguments say).
-pingpong=()
-if (($#)); then pp_args=("$@"); else pp_args=(-f 1 -wi 2 -i 3); fi
+# Then three rounds in turn of: C's ping-pong, Java's ping-pong, and set + get of the baseline, the new code and
+# the floor, so that the ratios the targets are about compare figures taken under the same load. Each JMH run is
+# short (or as the arguments say); a figure measured in several runs is their mean in the table.
+rounds=()
+if (($#)); then short=("$@"); else short=(-f 1 -wi 2 -i 3); fi
 for round in 1 2 3; do
   "$out/shm_c" panama-bench pingpong | tee "$out/c-pingpong-$round.txt"
-  jmh "${pp_args[@]}" -rf json -rff "$out/pingpong-$round.json" 'io.github.panamashm.bench.PingPongBench.*'
-  pingpong+=(--jmh "$out/pingpong-$round.json" --c "$out/c-pingpong-$round.txt")
+  jmh "${short[@]}" -rf json -rff "$out/pingpong-$round.json" 'io.github.panamashm.bench.PingPongBench.*'
+  jmh "${short[@]}" -rf json -rff "$out/setget-$round.json" \
+    'io.github.panamashm.bench.TextBench.(baseline|panama|floorString)_setGet'
+  rounds+=(--c "$out/c-pingpong-$round.txt" --jmh "$out/pingpong-$round.json" --jmh "$out/setget-$round.json")
 done
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/load.txt"
 
-python3 bench/table.py --jmh "$out/jmh.json" --c "$out/c.txt" --c "$out/c-after.txt" "${pingpong[@]}" \
+python3 bench/table.py --jmh "$out/jmh.json" --c "$out/c.txt" --c "$out/c-after.txt" "${rounds[@]}" \
   | tee "$out/table.md"

@@ -38,7 +38,8 @@ def main():
             err = r["primaryMetric"]["scoreError"]
             err = float(err) if isinstance(err, (int, float)) else float("nan")  # "NaN" with fewer than 3 iterations
             collected.setdefault((name, param), []).append((r["primaryMetric"]["score"], err, alloc))
-    rows = {k: (mean([v[0] for v in vs]), max(v[1] for v in vs), vs[0][2]) for k, vs in collected.items()}
+    rows = {k: (mean([v[0] for v in vs]), max(v[1] for v in vs), next((v[2] for v in vs if v[2] is not None), None))
+            for k, vs in collected.items()}
     for k in {k for run in c_runs for k in run}:
         rows[k] = (mean([run[k] for run in c_runs if k in run]), float("nan"), None)
 
