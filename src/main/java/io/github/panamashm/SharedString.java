@@ -299,6 +299,7 @@ public final class SharedString implements AutoCloseable {
             throws InterruptedException, TimeoutException {
         Objects.requireNonNull(condition, "condition");
         long nanos = nanos(timeout);
+        requireControlArea("await");
         long start = System.nanoTime();
         Snapshot s = snapshot();
         while (!condition.test(s.text())) {
@@ -322,12 +323,11 @@ public final class SharedString implements AutoCloseable {
 
     private void requireControlArea(String method) {
         if (sync == null) {
-            throw new UnsupportedOperationException(method + " needs the block's control area, and "
-                    + memory.name() + " has none: " + (memory.byteSize() < OBJECT_SIZE
-                    ? "it has exactly the example's " + memory.byteSize() + " bytes (created by a peer that knows"
-                    + " only that layout, or on an OS where panama-shm makes no control area yet: Windows);"
-                    : "this OS has no primitives for it yet;")
-                    + " set and get work, unsynchronised, as in Microsoft's example");
+            throw new UnsupportedOperationException(method + " needs the control area after the text, and the block "
+                    + memory.name() + " has exactly the example's " + memory.byteSize() + " bytes: it was made by a"
+                    + " peer that knows only Microsoft's example (or on Windows, where panama-shm makes only such"
+                    + " blocks until its named mutex and events are implemented); set and get work on it,"
+                    + " unsynchronised, as in the example");
         }
     }
 
