@@ -136,10 +136,8 @@ static uint64_t text_set(struct shm_text *b, int fd, uint32_t me, const uint16_t
     if (text_lock(b, fd, me)) return 0;
     uint64_t seq = __atomic_load_n(&b->seq, __ATOMIC_RELAXED);
     if (!(seq & 1)) {                                              /* odd: a writer died in copy0; go on */
-        if (__atomic_load_n(&b->done, __ATOMIC_RELAXED) != seq) {  /* a writer died in copy1: repair it */
+        if (__atomic_load_n(&b->done, __ATOMIC_RELAXED) != seq)    /* a writer died in copy1: repair it */
             memcpy(b->copy1, b->copy0, sizeof b->copy1);
-            __atomic_store_n(&b->done, seq, __ATOMIC_RELEASE);
-        }
         __atomic_store_n(&b->seq, ++seq, __ATOMIC_RELAXED);        /* odd: readers turn to copy1 */
         __atomic_thread_fence(__ATOMIC_RELEASE);
     }

@@ -37,8 +37,6 @@ import static io.github.panamashm.internal.TextLayout.WAITERS;
  * life of the block: writers then wake on every set, which costs a system call and nothing else.
  */
 public final class LatchedText {
-    /** The units of one copy: 2048, of which 2047 text and the NUL. */
-    private static final long UNITS = EXAMPLE_BYTES / 2;
     /** The most units a text holds. */
     private static final int CAPACITY = TextBlock.capacity(EXAMPLE_BYTES);
 
@@ -62,7 +60,6 @@ public final class LatchedText {
                 if ((long) DONE.get(block, 0L) != seq) {
                     // The last writer died while writing copy1; copy0 holds the text of seq whole.
                     MemorySegment.copy(block, COPY0, block, COPY1, EXAMPLE_BYTES);
-                    DONE.setRelease(block, 0L, seq);
                 }
                 SEQ.setOpaque(block, 0L, ++seq); // odd: readers turn to copy1
                 VarHandle.storeStoreFence();      // ... before copy0 changes
@@ -113,7 +110,7 @@ public final class LatchedText {
     private static long copyConsistent(MemorySegment block, int limit, TextBlock.Scratch scratch) {
         while (true) {
             long seq = (long) SEQ.getAcquire(block, 0L);
-            scratch.length = TextBlock.copyOut(block, (seq & 1) == 0 ? COPY0 : COPY1, UNITS, limit, scratch);
+            scratch.length = TextBlock.copyOut(block, (seq & 1) == 0 ? COPY0 : COPY1, limit, scratch);
             VarHandle.loadLoadFence(); // the copy's reads are done before seq is read again
             if ((long) SEQ.getAcquire(block, 0L) == seq) {
                 return seq;

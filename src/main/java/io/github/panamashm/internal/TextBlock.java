@@ -164,7 +164,7 @@ public final class TextBlock {
     public static String read(MemorySegment block, int cchSize) {
         int limit = limit(cchSize, block.byteSize());
         Scratch scratch = limit <= SCRATCH_UNITS ? SCRATCH.get() : new Scratch(limit);
-        return scratch.string(copyOut(block, 0, block.byteSize() / 2, limit, scratch));
+        return scratch.string(copyOut(block, 0, limit, scratch));
     }
 
     /**
@@ -186,18 +186,20 @@ public final class TextBlock {
     }
 
     /**
-     * Copies the text of the text area at {@code offset} ({@code units} units long) into {@code scratch}, up to
-     * the first NUL or {@code limit} units, and drops a high surrogate cut off from its low half by the limit.
+     * Copies the text of the text area at {@code offset} into {@code scratch}, up to the first NUL or
+     * {@code limit} units (from {@link #limit}, so less than the area's units), and drops a high surrogate cut
+     * off from its low half by the limit.
      * Every unit is read from the block once, so what another process rewrites meanwhile can come out mixed,
      * but never as more than {@code limit} units or holding a NUL.
      *
      * @return how many units of {@code scratch} are the text
      */
-    static int copyOut(MemorySegment block, long offset, long units, int limit, Scratch scratch) {
+    static int copyOut(MemorySegment block, long offset, int limit, Scratch scratch) {
         char[] chars = scratch.chars;
         int n = copyUntilNul(block, offset, chars, scratch.view, limit);
-        // Cut short by the buffer or the block: drop a high surrogate whose low half was left behind.
-        if (n == limit && n > 0 && n < units && Character.isHighSurrogate(chars[n - 1])
+        // Cut short by the buffer or the block: drop a high surrogate whose low half was left behind. (The unit
+        // after the limit is in the area: the limit leaves room for the NUL.)
+        if (n == limit && n > 0 && Character.isHighSurrogate(chars[n - 1])
                 && Character.isLowSurrogate(block.get(UNIT, offset + 2L * n))) {
             n--;
         }
