@@ -141,6 +141,7 @@ final class Waits {
                         idle.awaitUninterruptibly();
                     }
                     if (closing) {
+                        changed.signalAll(); // its waiters find the block closed
                         return;
                     }
                 } finally {
@@ -168,8 +169,8 @@ final class Waits {
         } catch (RuntimeException e) {
             lock.lock();
             try {
-                watcherFailure = e instanceof IllegalStateException ? null : e;
-                changed.signalAll(); // closed or failed: the waiters find out for themselves
+                watcherFailure = e instanceof IllegalStateException ? null : e; // closed: acquire tells the waiters
+                changed.signalAll();
             } finally {
                 lock.unlock();
             }
@@ -185,7 +186,10 @@ final class Waits {
         }
     }
 
-    /** Called by close() with the mapping, after new acquires fail: wakes whoever sleeps. */
+    /**
+     * Called by close() with the mapping, after new acquires fail: wakes whoever sleeps in the OS (the watcher
+     * among them, which then signals its virtual threads as it ends) and an idle watcher.
+     */
     private void wakeForClose(MemorySegment block) {
         if (sleeping.get() > 0) {
             sync.wakeAll(block); // wakes the other processes' waiters too: they look and sleep again
@@ -193,7 +197,6 @@ final class Waits {
         lock.lock();
         try {
             closing = true;
-            changed.signalAll();
             idle.signalAll();
         } finally {
             lock.unlock();

@@ -1,5 +1,6 @@
 package io.github.panamashm;
 
+import io.github.panamashm.internal.TextLayout;
 import io.github.panamashm.testing.Backends;
 import io.github.panamashm.testing.TestNames;
 import org.junit.jupiter.api.DisplayName;
@@ -7,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -332,6 +335,82 @@ class SharedStringSyncTest {
     }
 
     @Test
+    @DisplayName("once its virtual waiters are gone the watcher stops counting in waiters, so sets make no system call; it wakes for the next one and ends with close")
+    void theWatcherSleepsOnlyWhileVirtualThreadsWait() throws Exception {
+        SharedString s = open("watcher");
+        MemorySegment block = s.memory().segment();
+        FutureTask<SharedString.Snapshot> first = start(true, () -> s.awaitChange(0, LONG));
+        awaitWaiters(block, 1); // the watcher sleeps in the OS for it
+        s.set("one");
+        assertEquals(1, first.get(HANG, TimeUnit.SECONDS).version());
+        awaitWaiters(block, 0); // within a slice: nobody waits any more
+        FutureTask<SharedString.Snapshot> second = start(true, () -> s.awaitChange(1, LONG));
+        awaitWaiters(block, 1);
+        s.set("two");
+        assertEquals(2, second.get(HANG, TimeUnit.SECONDS).version());
+        Thread watcher = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("panama-shm watcher " + s.name())).findFirst().orElseThrow();
+        s.close();
+        watcher.join(TimeUnit.SECONDS.toMillis(HANG));
+        assertFalse(watcher.isAlive(), "the watcher ends with close");
+    }
+
+    /** Blocks until the block's shared waiter count is {@code n}. */
+    private static void awaitWaiters(MemorySegment block, int n) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(HANG);
+        while ((int) TextLayout.WAITERS.getVolatile(block, 0L) != n) {
+            if (System.nanoTime() > end) {
+                fail("the waiter count stayed " + TextLayout.WAITERS.getVolatile(block, 0L) + ", not " + n);
+            }
+            Thread.sleep(1);
+        }
+    }
+
+    @Test
+    @DisplayName("await's timeout bounds the whole wait, however many texts come and go meanwhile")
+    void awaitsTimeoutBoundsTheWholeWait() throws Exception {
+        try (SharedString s = open("await-bound")) {
+            AtomicBoolean stop = new AtomicBoolean();
+            FutureTask<Void> writer = start(false, () -> {
+                for (int i = 0; !stop.get(); i++) {
+                    s.set("not yet " + i);
+                    Thread.sleep(5);
+                }
+                return null;
+            });
+            try {
+                FutureTask<String> f = start(false, () -> s.await("done"::equals, Duration.ofMillis(300)));
+                Throwable t = failureOf(f);
+                assertInstanceOf(TimeoutException.class, t);
+            } finally {
+                stop.set(true);
+                writer.get(HANG, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("on a block with only the example's 4096 bytes set and get work, and versions and waits are refused saying why")
+    void anExampleLayoutBlockRefusesVersionsAndWaits() throws Exception {
+        String name = TestNames.unique("sync-example");
+        try (SharedMemory peer = SharedMemory.openOrCreate(name, SharedString.BYTE_SIZE);
+             SharedString s = SharedString.open(name)) {
+            assertFalse(s.hasControlArea());
+            assertEquals(SharedString.BYTE_SIZE, s.memory().byteSize());
+            assertEquals(5, s.set("hello"));
+            assertEquals("hello", s.get());
+            assertEquals("hel", s.get(4));
+            assertEquals('h', peer.segment().get(java.lang.foreign.ValueLayout.JAVA_CHAR_UNALIGNED, 0), "at offset 0");
+            for (var call : List.<org.junit.jupiter.api.function.Executable>of(s::version, s::snapshot,
+                    () -> s.awaitChange(0, LONG), () -> s.await(t -> true, LONG))) {
+                UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, call);
+                assertTrue(e.getMessage().contains("has exactly the example's 4096 bytes"), e.getMessage());
+            }
+        }
+        TestNames.assertNothingLeft(name);
+    }
+
+    @Test
     @DisplayName("await checks the current text first, then returns the first new text that satisfies the condition")
     void awaitReturnsTheFirstSatisfyingText() throws Exception {
         try (SharedString s = open("await")) {
@@ -364,9 +443,10 @@ class SharedStringSyncTest {
             assertThrows(IllegalArgumentException.class, () -> s.await(t -> true, Duration.ofSeconds(-1)));
             assertThrows(NullPointerException.class, () -> s.awaitChange(0, null));
             assertThrows(NullPointerException.class, () -> s.await(null, LONG));
-            // A timeout too long for nanoseconds waits "forever", like any huge timeout: here it ends at once.
+            // A timeout too long for nanoseconds waits "forever", like any huge timeout, until a set.
+            FutureTask<SharedString.Snapshot> f = start(false, () -> s.awaitChange(0, Duration.ofSeconds(Long.MAX_VALUE)));
             s.set("x");
-            assertEquals(1, s.awaitChange(0, Duration.ofSeconds(Long.MAX_VALUE)).version());
+            assertEquals(1, f.get(HANG, TimeUnit.SECONDS).version());
         }
     }
 }

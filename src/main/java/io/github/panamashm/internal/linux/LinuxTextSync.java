@@ -131,26 +131,27 @@ final class LinuxTextSync implements TextSync {
 
     @Override
     public void wakeAll(MemorySegment block) {
-        futex(block, FUTEX_WAKE, Integer.MAX_VALUE, -1, "syscall(SYS_futex, FUTEX_WAKE)");
+        try (Arena arena = Arena.ofConfined()) {
+            futex(arena, block, FUTEX_WAKE, Integer.MAX_VALUE, MemorySegment.NULL, "syscall(SYS_futex, FUTEX_WAKE)");
+        }
     }
 
     @Override
     public void await(MemorySegment block, int expected, long nanos) {
-        futex(block, FUTEX_WAIT, expected, nanos, "syscall(SYS_futex, FUTEX_WAIT)");
+        try (Arena arena = Arena.ofConfined()) {
+            futex(arena, block, FUTEX_WAIT, expected, LinuxStructs.timeout(arena, nanos),
+                    "syscall(SYS_futex, FUTEX_WAIT)");
+        }
     }
 
-    /** @param nanos the relative timeout of FUTEX_WAIT; negative for none (FUTEX_WAKE) */
-    private void futex(MemorySegment block, int op, int val, long nanos, String call) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment timeout = nanos < 0 ? MemorySegment.NULL : LinuxStructs.timeout(arena, nanos);
-            MemorySegment state = arena.allocate(ERRNO_STATE_LAYOUT);
-            MemorySegment word = block.asSlice(TextLayout.SEQ_OFFSET, Integer.BYTES);
-            if (LibC.syscall(state, structs.SYS_futex(), word, op, val, timeout, MemorySegment.NULL, 0) == -1) {
-                int errno = errno(state);
-                // EAGAIN: the word had already changed; ETIMEDOUT; EINTR: a signal. The caller checks and loops.
-                if (errno != Errno.EAGAIN && errno != Errno.ETIMEDOUT && errno != Errno.EINTR) {
-                    throw failure(call, errno);
-                }
+    private void futex(Arena arena, MemorySegment block, int op, int val, MemorySegment timeout, String call) {
+        MemorySegment state = arena.allocate(ERRNO_STATE_LAYOUT);
+        MemorySegment word = block.asSlice(TextLayout.SEQ_OFFSET, Integer.BYTES);
+        if (LibC.syscall(state, structs.SYS_futex(), word, op, val, timeout, MemorySegment.NULL, 0) == -1) {
+            int errno = errno(state);
+            // EAGAIN: the word had already changed; ETIMEDOUT; EINTR: a signal. The caller checks and loops.
+            if (errno != Errno.EAGAIN && errno != Errno.ETIMEDOUT && errno != Errno.EINTR) {
+                throw failure(call, errno);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.github.panamashm.internal.linux;
 import io.github.panamashm.SharedMemoryException;
 import io.github.panamashm.internal.Attachment;
 import io.github.panamashm.internal.Backend;
+import io.github.panamashm.internal.PeerWait;
 import io.github.panamashm.internal.TextLayout;
 import io.github.panamashm.testing.TestNames;
 import org.junit.jupiter.api.DisplayName;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ import static io.github.panamashm.internal.TextLayout.LOCK;
 import static io.github.panamashm.internal.TextLayout.NEXT_ID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -109,6 +112,90 @@ class LinuxTextSyncTest {
             } finally {
                 b.detach();
             }
+        } finally {
+            a.detach();
+        }
+    }
+
+    @Test
+    @DisplayName("a thread of the same attachment holding the lock is waited for, and past the peer deadline the set fails saying so; an interrupted waiter keeps its status")
+    void aThreadOfTheSameAttachmentIsWaitedFor() throws Exception {
+        String name = TestNames.unique("sync-same");
+        Attachment a = open(name);
+        String previous = System.setProperty(PeerWait.PROPERTY, "PT0.2S");
+        try {
+            MemorySegment block = block(a);
+            sync(a).lock(block); // this thread holds it, as another set of this attachment would
+            FutureTask<Boolean> waiter = new FutureTask<>(() -> {
+                Thread.currentThread().interrupt();
+                UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> sync(a).lock(block));
+                assertTrue(e.getMessage().contains("refused: the writers' lock has been held for longer than PT0.2S"
+                        + " by attacher 1, a thread of this attachment"), e.getMessage());
+                return Thread.currentThread().isInterrupted();
+            });
+            Thread.ofPlatform().start(waiter);
+            assertTrue(waiter.get(20, TimeUnit.SECONDS), "the interrupt status is kept");
+            assertEquals(1, LOCK.get(block, 0L), "never taken over: it is ours");
+            sync(a).unlock(block);
+        } finally {
+            if (previous == null) {
+                System.clearProperty(PeerWait.PROPERTY);
+            } else {
+                System.setProperty(PeerWait.PROPERTY, previous);
+            }
+            a.detach();
+        }
+    }
+
+    @Test
+    @DisplayName("FUTEX_WAKE ends another attachment's FUTEX_WAIT on the word; a word that already moved or a timeout end it too")
+    void wakeEndsAWaitOnTheWord() throws Exception {
+        String name = TestNames.unique("sync-futex");
+        Attachment a = open(name);
+        Attachment b = open(name);
+        try {
+            FutureTask<Void> sleeper = new FutureTask<>(() -> {
+                sync(a).await(block(a), 0, TimeUnit.SECONDS.toNanos(120)); // the word is 0: sleeps
+                return null;
+            });
+            Thread sleeping = Thread.ofPlatform().start(sleeper);
+            while (!inAwait(sleeping)) {
+                Thread.sleep(1);
+            }
+            sync(b).wakeAll(block(b));
+            sleeper.get(20, TimeUnit.SECONDS); // long before its own timeout
+            sync(a).await(block(a), 1, TimeUnit.SECONDS.toNanos(120)); // the word is not 1: returns at once
+            long start = System.nanoTime();
+            sync(a).await(block(a), 0, TimeUnit.MILLISECONDS.toNanos(50));
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(50), "not before its timeout");
+        } finally {
+            b.detach();
+            a.detach();
+        }
+    }
+
+    private static boolean inAwait(Thread t) {
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getMethodName().equals("syscall")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    @DisplayName("a futex failure names the call, the object and the error")
+    void aFutexFailureNamesTheCallTheObjectAndTheError() throws Exception {
+        String name = TestNames.unique("sync-efault");
+        Attachment a = open(name);
+        try {
+            // An address with nothing mapped: the kernel answers EFAULT without touching it.
+            MemorySegment nowhere = MemorySegment.ofAddress(4096).reinterpret(TextLayout.BYTE_SIZE);
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> sync(a).await(nowhere, 0, 1000));
+            assertInstanceOf(SharedMemoryException.class, e.getCause());
+            assertEquals("syscall(SYS_futex, FUTEX_WAIT)(\"/" + name + "\") failed: EFAULT (Bad address)",
+                    e.getCause().getMessage());
+            assertEquals("EFAULT", ((SharedMemoryException) e.getCause()).errorName());
         } finally {
             a.detach();
         }
