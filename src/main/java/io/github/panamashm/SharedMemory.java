@@ -3,6 +3,7 @@ package io.github.panamashm;
 import io.github.panamashm.internal.Attachment;
 import io.github.panamashm.internal.Backend;
 import io.github.panamashm.internal.Names;
+import io.github.panamashm.internal.Os;
 import io.github.panamashm.internal.Platform;
 
 import java.io.IOException;
@@ -59,6 +60,7 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     private final String name;
+    private final Backend backend;
     private final Attachment attachment;
     /**
      * The mapping with no scope, for this package's own bounded accesses between {@link #acquire()} and
@@ -79,8 +81,9 @@ public final class SharedMemory implements AutoCloseable {
     private boolean detached;
     private volatile IOException detachFailure;
 
-    private SharedMemory(String name, Attachment attachment) {
+    private SharedMemory(String name, Backend backend, Attachment attachment) {
         this.name = name;
+        this.backend = backend;
         this.attachment = attachment;
         this.unscoped = attachment.address().reinterpret(attachment.byteSize());
         OPEN.add(this);
@@ -92,10 +95,10 @@ public final class SharedMemory implements AutoCloseable {
      * of Windows' {@code CreateFileMappingW}. A new block is all zeros.
      *
      * <p>Names are checked before any system call, with the same rules on every OS: not empty, not
-     * {@code .} or {@code ..}; no NUL, {@code /}, control character or unpaired surrogate; no backslash except
+     * {@code .} or {@code ..}; no NUL, control character or unpaired surrogate; no backslash except
      * a leading {@code Local\} or {@code Global\} namespace prefix (meaningful on Windows, dropped on Linux);
-     * no leading or trailing white space; on Linux at most 253 bytes of UTF-8 (what every glibc takes), on
-     * Windows at most 259 UTF-16 units.
+     * no leading or trailing white space. On Linux also no {@code /} and at most 253 bytes of UTF-8 (what every
+     * glibc takes); on Windows, which allows {@code /}, at most 32,766 UTF-16 units.
      *
      * @param name     the block's name, e.g. {@code "dllmemfilemap"}
      * @param byteSize its size in bytes, at least 1; an existing block smaller than this is refused
@@ -130,12 +133,19 @@ public final class SharedMemory implements AutoCloseable {
      */
     public static SharedMemory openOrCreate(String name, long byteSize, Option... options) throws IOException {
         int mode = Option.mode(options);
-        Backend backend = Platform.backend();
-        Names.check(name, Platform.os());
+        return openOrCreate(Platform.backend(), Platform.os(), name, byteSize, mode);
+    }
+
+    /**
+     * {@link #openOrCreate(String, long, Option...)} on a given backend and name rules: how the tests run this
+     * class over another OS's backend (Windows' over Wine's kernel32 on Linux).
+     */
+    static SharedMemory openOrCreate(Backend backend, Os os, String name, long byteSize, int mode) throws IOException {
+        Names.check(name, os);
         if (byteSize < 1) {
             throw new IllegalArgumentException("byteSize must be at least 1, was " + byteSize);
         }
-        return new SharedMemory(name, backend.openOrCreate(name, byteSize, mode));
+        return new SharedMemory(name, backend, backend.openOrCreate(name, byteSize, mode));
     }
 
     /**
@@ -151,9 +161,13 @@ public final class SharedMemory implements AutoCloseable {
      */
     public static SharedMemory openExisting(String name, Option... options) throws IOException {
         int mode = Option.mode(options);
-        Backend backend = Platform.backend();
-        Names.check(name, Platform.os());
-        return new SharedMemory(name, backend.openExisting(name, mode));
+        return openExisting(Platform.backend(), Platform.os(), name, mode);
+    }
+
+    /** {@link #openExisting(String, Option...)} on a given backend and name rules, as {@link #openOrCreate(Backend, Os, String, long, int)}. */
+    static SharedMemory openExisting(Backend backend, Os os, String name, int mode) throws IOException {
+        Names.check(name, os);
+        return new SharedMemory(name, backend, backend.openExisting(name, mode));
     }
 
     /**
@@ -298,7 +312,7 @@ public final class SharedMemory implements AutoCloseable {
      *         {@code NAME} in the session namespace on Windows}
      */
     public String location() {
-        return Platform.backend().location(name);
+        return backend.location(name);
     }
 
     /**
