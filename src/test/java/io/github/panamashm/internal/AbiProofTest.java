@@ -237,6 +237,26 @@ class AbiProofTest {
     }
 
     @Test
+    @DisplayName("jextract-config asks jextract for every function and constant the hand-written bindings hold")
+    void jextractConfigNamesEveryBinding() throws Exception {
+        Map<Class<?>, String> argsFiles = Map.of(Kernel32.class, "kernel32/kernel32.args",
+                Advapi32.class, "advapi32/advapi32.args", LibC.class, "libc/libc.args");
+        for (Map.Entry<Class<?>, String> e : argsFiles.entrySet()) {
+            List<String> args = java.nio.file.Files.readAllLines(java.nio.file.Path.of("jextract-config", e.getValue()));
+            for (Field f : descriptorsOf(e.getKey()).getFields()) {
+                if (f.getType() == FunctionDescriptor.class && f.getAnnotation(CFunction.class).declared()) {
+                    assertTrue(args.contains("--include-function " + f.getName()), e.getValue() + " lacks " + f.getName());
+                }
+            }
+            for (CAbiProof.Constant k : new CAbiProof("").constantsOf(e.getKey(), false, Map.of()).constants()) {
+                if (k.name().equals(k.cExpression()) && !LIBC_ALIASES.containsKey(k.name())) {
+                    assertTrue(args.contains("--include-constant " + k.name()), e.getValue() + " lacks " + k.name());
+                }
+            }
+        }
+    }
+
+    @Test
     @DisplayName("kernel32 and advapi32 downcalls capture GetLastError: off Windows the JDK refuses that name, so the capture cannot load")
     void win32CapturesGetLastError() throws Exception {
         Class<?> capture = Class.forName(Kernel32.class.getName() + "$Capture", false, getClass().getClassLoader());
