@@ -176,24 +176,32 @@ public final class SharedMemory implements AutoCloseable {
      * <p>By default a block is private to its user: on Linux it is created with mode 0600, and an existing
      * object that another user owns, or that has any group or other permission bit, is refused with
      * {@link SharedMemoryException} (the process may be root, which the kernel would let through, so
-     * panama-shm compares the owner and mode itself). The sharing options are the explicit way to share a
-     * block with other users on purpose. Every process attaching to a shared block must pass the option:
-     * a private attach refuses a shared block.
+     * panama-shm compares the owner and mode itself). On Windows it is created owned by the process's user
+     * with a DACL granting access to that user and SYSTEM only, and an existing file mapping is refused unless
+     * its owner is the process's user or the owner its token gives new objects (BUILTIN\Administrators for
+     * an elevated administrator) and its DACL exists and grants nothing to a group of users such as
+     * Authenticated Users or Everyone. The sharing options are the explicit way to share a block with other
+     * users on purpose. Every process attaching to a shared block must pass the option: a private attach
+     * refuses a shared block.
      *
-     * <p>The last process to detach frees a block; when that process is not the object's owner,
+     * <p>The last process to detach frees a block; on Linux, when that process is not the object's owner,
      * {@code /dev/shm}'s sticky bit forbids it to remove the name, so it empties the object instead (the
      * memory is freed, a 0-byte name stays) and the next attacher finds it free and resets it.
-     * On Windows the sharing options are not supported yet and throw {@link UnsupportedOperationException}.
      */
     public enum Option {
         /**
          * Share with the owner's group: a new block gets mode 0660 exactly (whatever the umask), and an existing
-         * block is accepted whoever owns it if its mode has no bit outside 0660.
+         * block is accepted whoever owns it if its mode has no bit outside 0660. Linux only: a Windows token has
+         * no group that stands for the people a user shares with (its primary group is usually "None" or
+         * "Domain Users"), so on Windows it throws {@link UnsupportedOperationException}; use
+         * {@link #SHARE_WITH_EVERYONE} there.
          */
         SHARE_WITH_GROUP(0660),
         /**
          * Share with every user: a new block gets mode 0666 exactly, and an existing block is accepted whoever
-         * owns it if its mode has no bit outside 0666.
+         * owns it if its mode has no bit outside 0666. On Windows a new block's DACL also lets Authenticated
+         * Users (every logged-on user, services included, of any session) map it read/write, and an existing
+         * block is accepted whoever owns it if it has a DACL (not the NULL DACL that lets anyone change it).
          */
         SHARE_WITH_EVERYONE(0666);
 
