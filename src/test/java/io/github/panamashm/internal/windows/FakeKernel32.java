@@ -48,7 +48,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  *       through one view are read through every other. {@code SEC_RESERVE} sections have reserved pages until
  *       {@link #commit} commits them; VirtualQuery reports the runs of pages of one state.</li>
  *   <li>Security: a section keeps the self-relative descriptor it was created with (by default: owned by the
- *       token's default owner, its DACL granting every right to it and SYSTEM); opening one needs the rights
+ *       token's default owner, its DACL granting every right to it and SYSTEM and read to the logon session);
+ *       opening one needs the rights
  *       asked for (CreateFileMappingW asks for {@code STANDARD_RIGHTS_REQUIRED} and every right a read-write view
  *       needs) granted by access-allowed entries for SIDs of the token (the user, its default owner, Everyone,
  *       Authenticated Users), the owner being granted READ_CONTROL and WRITE_DAC; a NULL DACL grants everything.</li>
@@ -270,6 +271,30 @@ final class FakeKernel32 implements Win32 {
         return true;
     }
 
+    /**
+     * @return what Windows gives an object created without a descriptor: owned by the token's default owner,
+     *         with the token's default DACL, which grants it and SYSTEM every right and the logon session read
+     */
+    private byte[] defaultDescriptor() {
+        byte[] d = WindowsSecurity.descriptor(token.owner(), false);
+        byte[] logon = WindowsSecurity.sid(5, 5, 0, 1); // S-1-5-5-X-Y: the logon session
+        int aceSize = 8 + logon.length;
+        byte[] with = Arrays.copyOf(d, d.length + aceSize);
+        MemorySegment sd = MemorySegment.ofArray(with);
+        int aclAt = sd.get(JAVA_INT_LE, SECURITY_DESCRIPTOR_RELATIVE.byteOffset(groupElement("Dacl")));
+        MemorySegment acl = sd.asSlice(aclAt);
+        acl.set(JAVA_SHORT_LE, ACL.byteOffset(groupElement("AclSize")),
+                (short) (acl.get(JAVA_SHORT_LE, ACL.byteOffset(groupElement("AclSize"))) + aceSize));
+        acl.set(JAVA_SHORT_LE, ACL.byteOffset(groupElement("AceCount")),
+                (short) (acl.get(JAVA_SHORT_LE, ACL.byteOffset(groupElement("AceCount"))) + 1));
+        MemorySegment ace = sd.asSlice(d.length);
+        ace.set(JAVA_SHORT_LE, ACE_HEADER.byteOffset(groupElement("AceSize")), (short) aceSize);
+        ace.set(JAVA_INT_LE, ACCESS_ALLOWED_ACE.byteOffset(groupElement("Mask")), 0xA0000000); // GENERIC_READ | GENERIC_EXECUTE
+        MemorySegment.copy(logon, 0, ace, ValueLayout.JAVA_BYTE, ACCESS_ALLOWED_ACE.byteOffset(groupElement("SidStart")),
+                logon.length);
+        return with;
+    }
+
     /** @return whether the token holds {@code sid}: its user, its default owner (a group it is in), Everyone, Authenticated Users */
     private boolean holds(byte[] sid) {
         return Arrays.equals(sid, token.user()) || Arrays.equals(sid, token.owner()) || Arrays.equals(sid, EVERYONE)
@@ -362,7 +387,7 @@ final class FakeKernel32 implements Win32 {
                 return result(lastErrorState, 0, ERROR_NOT_ENOUGH_MEMORY);
             }
             if (descriptor == null) { // the default descriptor, from the token
-                descriptor = WindowsSecurity.descriptor(token.owner(), false);
+                descriptor = defaultDescriptor();
             }
             Section s = new Section(name, size, descriptor, (flProtect & SEC_RESERVE) != 0);
             if (name != null) {
