@@ -69,8 +69,8 @@ public final class Names {
             if (c == 0) {
                 throw refuse(name, "must not contain NUL (at index " + (name.length() - bare.length() + i) + ")");
             }
-            if (c == '/' && os != Os.WINDOWS) {
-                throw refuse(name, "must not contain '/' (POSIX shared memory names are one path component)");
+            if (c == '/' && os != Os.WINDOWS) { // a POSIX shared memory name is one path component
+                throw refuse(name, "must not contain '/'");
             }
             if (c == '\\') {
                 throw refuse(name, "must not contain '\\' except in a leading Local\\ or Global\\ prefix");
