@@ -2,6 +2,7 @@ package io.github.panamashm.internal.windows;
 
 import io.github.panamashm.testing.ChildJvm;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -149,7 +150,7 @@ public final class Wine implements ExtensionContext.Store.CloseableResource {
      * Gives a test class the run's {@link Wine} as a parameter, setting it up on first use; skips the class, saying
      * why, when Wine cannot run here (fails instead under {@code -Dpanamashm.wine=required}).
      */
-    public static final class Extension implements BeforeAllCallback, ParameterResolver {
+    public static final class Extension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver {
         @Override
         public void beforeAll(ExtensionContext context) {
             Wine wine = shared(context);
@@ -158,8 +159,14 @@ public final class Wine implements ExtensionContext.Store.CloseableResource {
                     throw new AssertionError("Wine is required (-Dpanamashm.wine=required): " + wine.problem);
                 }
                 System.err.println("SKIPPED " + context.getDisplayName() + ": " + wine.problem);
-                assumeTrue(false, wine.problem + "; skipped");
             }
+        }
+
+        /** Skips each test with the reason, so that the report counts them as skipped. */
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            Wine wine = shared(context);
+            assumeTrue(wine.problem == null, () -> wine.problem + "; skipped");
         }
 
         @Override
