@@ -62,6 +62,7 @@ final class FakeKernel32 implements Win32 {
     /** What kernelbase's CreateFileMappingW asks for on an existing object with PAGE_READWRITE. */
     static final int CREATE_ACCESS = 0x000F0000 | SECTION_QUERY | SECTION_MAP_READ | SECTION_MAP_WRITE;
     private static final long MAX_SECTION = 1L << 40;
+    private static final int ERROR_INVALID_SECURITY_DESCR = 1338;
     private static final int WRITE_DAC = 0x00040000;
     private static final int MEM_FREE = 0x10000;
     private static final byte[] EVERYONE = WindowsSecurity.sid(1, 0);
@@ -86,10 +87,12 @@ final class FakeKernel32 implements Win32 {
 
     private static final class Other extends Named {
         final String kind;
+        final byte[] owner;
 
-        Other(String name, String kind) {
+        Other(String name, String kind, byte[] owner) {
             super(name);
             this.kind = kind;
+            this.owner = owner;
         }
     }
 
@@ -199,10 +202,13 @@ final class FakeKernel32 implements Win32 {
         }
     }
 
-    /** {@code CreateEventW(NULL, TRUE, FALSE, name)}: an event holding the name, until this process exits. */
+    /**
+     * {@code CreateEventW(NULL, TRUE, FALSE, name)}: an event holding the name until this process exits, which
+     * other users may not open.
+     */
     void createEvent(String name) {
         synchronized (kernel) {
-            Other event = new Other(name, "an event");
+            Other event = new Other(name, "an event", token.user());
             kernel.names.put(name, event);
             handleTo(event, 0x1F0003);
         }
@@ -301,11 +307,37 @@ final class FakeKernel32 implements Win32 {
                 || Arrays.equals(sid, WindowsSecurity.AUTHENTICATED_USERS);
     }
 
+    /**
+     * @return whether the kernel would take {@code descriptor}: revision 1, self-relative (the model reads no
+     *         absolute descriptors), and a DACL, when it says it has one, of revision 2 whose entries fit it
+     */
+    private static boolean valid(byte[] descriptor) {
+        MemorySegment sd = MemorySegment.ofArray(descriptor);
+        int control = sd.get(JAVA_SHORT_LE, SECURITY_DESCRIPTOR_RELATIVE.byteOffset(groupElement("Control")));
+        if (descriptor[0] != Advapi32.SECURITY_DESCRIPTOR_REVISION || (control & Advapi32.SE_SELF_RELATIVE) == 0) {
+            return false;
+        }
+        int aclAt = sd.get(JAVA_INT_LE, SECURITY_DESCRIPTOR_RELATIVE.byteOffset(groupElement("Dacl")));
+        if ((control & Advapi32.SE_DACL_PRESENT) == 0 || aclAt == 0) {
+            return true;
+        }
+        MemorySegment acl = sd.asSlice(aclAt);
+        long size = Short.toUnsignedInt(acl.get(JAVA_SHORT_LE, ACL.byteOffset(groupElement("AclSize"))));
+        long at = ACL.byteSize();
+        for (int i = 0; i < Short.toUnsignedInt(acl.get(JAVA_SHORT_LE, ACL.byteOffset(groupElement("AceCount")))); i++) {
+            at += Short.toUnsignedInt(acl.get(JAVA_SHORT_LE, at + ACE_HEADER.byteOffset(groupElement("AceSize"))));
+        }
+        return acl.get(ValueLayout.JAVA_BYTE, ACL.byteOffset(groupElement("AclRevision"))) == Advapi32.ACL_REVISION
+                && at <= size && aclAt + size <= descriptor.length;
+    }
+
     /** @return the rights the descriptor grants this process's token */
     private int granted(byte[] descriptor) {
         MemorySegment sd = MemorySegment.ofArray(descriptor);
         int ownerAt = sd.get(JAVA_INT_LE, SECURITY_DESCRIPTOR_RELATIVE.byteOffset(groupElement("Owner")));
-        int aclAt = sd.get(JAVA_INT_LE, SECURITY_DESCRIPTOR_RELATIVE.byteOffset(groupElement("Dacl")));
+        int control = sd.get(JAVA_SHORT_LE, SECURITY_DESCRIPTOR_RELATIVE.byteOffset(groupElement("Control")));
+        int aclAt = (control & Advapi32.SE_DACL_PRESENT) == 0 ? 0
+                : sd.get(JAVA_INT_LE, SECURITY_DESCRIPTOR_RELATIVE.byteOffset(groupElement("Dacl")));
         int granted = 0;
         if (ownerAt != 0 && holds(RawArgs.sid(sd.asSlice(ownerAt)))) {
             granted |= READ_CONTROL | WRITE_DAC;
@@ -356,6 +388,9 @@ final class FakeKernel32 implements Win32 {
                 MemorySegment sa = lpFileMappingAttributes.reinterpret(SECURITY_ATTRIBUTES.byteSize());
                 MemorySegment sd = sa.get(ADDRESS, SECURITY_ATTRIBUTES.byteOffset(groupElement("lpSecurityDescriptor")));
                 descriptor = sd.address() == 0 ? null : RawArgs.selfRelativeDescriptor(sd);
+            }
+            if (descriptor != null && !valid(descriptor)) {
+                return result(lastErrorState, 0, ERROR_INVALID_SECURITY_DESCR);
             }
             long size = Integer.toUnsignedLong(dwMaximumSizeHigh) << 32 | Integer.toUnsignedLong(dwMaximumSizeLow);
             log.add("CreateFileMappingW(" + (hFile.address() == INVALID_HANDLE_VALUE ? "INVALID_HANDLE_VALUE"
@@ -578,6 +613,9 @@ final class FakeKernel32 implements Win32 {
             if (!(n instanceof Other o) || !o.kind.equals(kind)) {
                 return result(lastErrorState, 0, ERROR_INVALID_HANDLE);
             }
+            if (!Arrays.equals(o.owner, token.user())) { // the default DACL: its creator's user only
+                return result(lastErrorState, 0, ERROR_ACCESS_DENIED);
+            }
             return result(lastErrorState, handleTo(o, SYNCHRONIZE), ERROR_SUCCESS);
         }
     }
@@ -634,6 +672,10 @@ final class FakeKernel32 implements Win32 {
                                    MemorySegment TokenInformation, int TokenInformationLength,
                                    MemorySegment ReturnLength) {
         synchronized (kernel) {
+            Integer error = failure("GetTokenInformation");
+            if (error != null) {
+                return (int) result(lastErrorState, 0, error).address();
+            }
             Handle h = handles.get(TokenHandle.address());
             if (h == null || !(h.object() instanceof Token t)) {
                 return (int) result(lastErrorState, 0, ERROR_INVALID_HANDLE).address();
@@ -678,7 +720,9 @@ final class FakeKernel32 implements Win32 {
             MemorySegment copy = localAlloc(s.descriptor.length);
             MemorySegment.copy(s.descriptor, 0, copy, ValueLayout.JAVA_BYTE, 0, s.descriptor.length);
             int ownerAt = copy.get(JAVA_INT_LE, SECURITY_DESCRIPTOR_RELATIVE.byteOffset(groupElement("Owner")));
-            int aclAt = copy.get(JAVA_INT_LE, SECURITY_DESCRIPTOR_RELATIVE.byteOffset(groupElement("Dacl")));
+            int control = copy.get(JAVA_SHORT_LE, SECURITY_DESCRIPTOR_RELATIVE.byteOffset(groupElement("Control")));
+            int aclAt = (control & Advapi32.SE_DACL_PRESENT) == 0 ? 0
+                    : copy.get(JAVA_INT_LE, SECURITY_DESCRIPTOR_RELATIVE.byteOffset(groupElement("Dacl")));
             if ((SecurityInfo & Advapi32.OWNER_SECURITY_INFORMATION) != 0) {
                 ppsidOwner.reinterpret(8).set(ADDRESS, 0, ownerAt == 0 ? MemorySegment.NULL : copy.asSlice(ownerAt));
             }

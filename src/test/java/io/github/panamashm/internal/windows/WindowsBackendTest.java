@@ -6,6 +6,8 @@ import io.github.panamashm.internal.Attachment;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.reflect.Field;
 import java.util.List;
 import java.nio.file.NoSuchFileException;
@@ -334,6 +336,50 @@ class WindowsBackendTest {
         kernel.failNext("CreateFileMappingW", ERROR_ACCESS_DENIED);
         e = assertThrows(SharedMemoryException.class, () -> backend.openOrCreate("Local\\p", 4096));
         assertEquals("CreateFileMappingW(\"Local\\p\") failed: ERROR_ACCESS_DENIED (5: Access is denied.)", e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a name held by another user's event is named as an event: opening it as one is denied, not refused as another type")
+    void anotherUsersEventIsNamed() {
+        kernel.newProcess(OTHER_USER, OTHER_USER).createEvent("their-event");
+        SharedMemoryException e = assertThrows(SharedMemoryException.class, () -> backend.openOrCreate("their-event", 4096));
+        assertTrue(e.getMessage().contains("The name belongs to an event, not a file mapping"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("GetTokenInformation short of room twice is an error, not a loop")
+    void tokenBufferRetriedOnce() {
+        kernel.failNext("GetTokenInformation", Kernel32.ERROR_INSUFFICIENT_BUFFER)
+                .failNext("GetTokenInformation", Kernel32.ERROR_INSUFFICIENT_BUFFER);
+        SharedMemoryException e = assertThrows(SharedMemoryException.class, () -> backend.openOrCreate("room", 4096));
+        assertEquals("GetTokenInformation", e.call());
+        assertEquals(Kernel32.ERROR_INSUFFICIENT_BUFFER, e.errorCode());
+    }
+
+    @Test
+    @DisplayName("SIDs are written and printed as ConvertSidToStringSid does: a 48-bit big-endian authority, in hex from 2^32 on")
+    void sidsAreWrittenAndPrintedAsWindowsDoes() {
+        byte[] sid = WindowsSecurity.sid(0x123456789ABCL, 7, -1);
+        assertArrayEquals(new byte[] {1, 2, 0x12, 0x34, 0x56, 0x78, (byte) 0x9A, (byte) 0xBC, 7, 0, 0, 0, -1, -1, -1, -1},
+                sid);
+        assertEquals("S-1-0x123456789ABC-7-4294967295", WindowsSecurity.toString(sid));
+        assertEquals("S-1-4294967295", WindowsSecurity.toString(WindowsSecurity.sid(0xFFFF_FFFFL)));
+        assertEquals("S-1-0x000100000000", WindowsSecurity.toString(WindowsSecurity.sid(1L << 32)));
+        assertEquals("S-1-5-32-544", WindowsSecurity.toString(WindowsSecurity.sid(5, 32, 544)));
+    }
+
+    @Test
+    @DisplayName("the descriptor panama-shm creates is one the kernel takes: self-relative, revision 1, a present DACL of revision 2")
+    void descriptorIsValid() throws Exception {
+        byte[] d = WindowsSecurity.descriptor(kernel.user(), true);
+        MemorySegment s = MemorySegment.ofArray(d);
+        assertEquals(1, d[0]);
+        assertEquals(Advapi32.SE_SELF_RELATIVE | Advapi32.SE_DACL_PRESENT | Advapi32.SE_DACL_PROTECTED,
+                s.get(ValueLayout.JAVA_SHORT_UNALIGNED, 2) & 0xFFFF);
+        int aclAt = s.get(ValueLayout.JAVA_INT_UNALIGNED, 16);
+        assertEquals(2, d[aclAt], "ACL_REVISION");
+        assertEquals(d.length - aclAt, s.get(ValueLayout.JAVA_SHORT_UNALIGNED, aclAt + 2), "the ACL ends the descriptor");
+        assertFalse(calls.createFileMapping("valid", 4096, d).failed());
     }
 
     @Test
