@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -56,7 +55,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * </ul>
  * A call can be made to fail once with a chosen error; every call is logged.
  */
-final class FakeKernel32 implements Win32 {
+final class FakeKernel32 extends RawArgs.TestWin32 {
     static final long PAGE = 4096;
     static final int SEC_RESERVE = 0x04000000;
     /** What kernelbase's CreateFileMappingW asks for on an existing object with PAGE_READWRITE. */
@@ -365,16 +364,6 @@ final class FakeKernel32 implements Win32 {
     private static MemorySegment result(MemorySegment state, long value, int error) {
         RawArgs.setLastError(state, error);
         return MemorySegment.ofAddress(value);
-    }
-
-    @Override
-    public StructLayout lastErrorStateLayout() {
-        return RawArgs.LAST_ERROR_STATE;
-    }
-
-    @Override
-    public int lastError(MemorySegment lastErrorState) {
-        return RawArgs.lastError(lastErrorState);
     }
 
     @Override

@@ -33,6 +33,19 @@ final class RawArgs {
         return (int) LAST_ERROR.get(state, 0L);
     }
 
+    /** A test implementation of {@link Win32}: its last-error state is {@link #LAST_ERROR_STATE}. */
+    abstract static class TestWin32 implements Win32 {
+        @Override
+        public final StructLayout lastErrorStateLayout() {
+            return LAST_ERROR_STATE;
+        }
+
+        @Override
+        public final int lastError(MemorySegment lastErrorState) {
+            return RawArgs.lastError(lastErrorState);
+        }
+    }
+
     static void setLastError(MemorySegment state, int error) {
         LAST_ERROR.set(state, 0L, error);
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -44,7 +43,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * Handles are numbers valid in the helper, passed back unchanged. Not thread-safe beyond what the helper
  * serialises: one {@code WineWin32} is one process, as the backend uses it.
  */
-final class WineWin32 implements Win32 {
+final class WineWin32 extends RawArgs.TestWin32 {
     private static final ValueLayout.OfLong QWORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final WineProcess process;
@@ -97,16 +96,6 @@ final class WineWin32 implements Win32 {
             }
         }
         return helperAddress;
-    }
-
-    @Override
-    public StructLayout lastErrorStateLayout() {
-        return RawArgs.LAST_ERROR_STATE;
-    }
-
-    @Override
-    public int lastError(MemorySegment lastErrorState) {
-        return RawArgs.lastError(lastErrorState);
     }
 
     @Override
