@@ -122,8 +122,9 @@ final class Win32Calls {
                 attributes = arena.allocate(SECURITY_ATTRIBUTES);
                 attributes.set(JAVA_INT, SECURITY_ATTRIBUTES.byteOffset(groupElement("nLength")),
                         (int) SECURITY_ATTRIBUTES.byteSize());
-                attributes.set(ADDRESS, SECURITY_ATTRIBUTES.byteOffset(groupElement("lpSecurityDescriptor")),
-                        arena.allocateFrom(JAVA_BYTE, securityDescriptor));
+                MemorySegment descriptor = arena.allocate(securityDescriptor.length, 8); // its DWORDs aligned
+                MemorySegment.copy(securityDescriptor, 0, descriptor, JAVA_BYTE, 0, securityDescriptor.length);
+                attributes.set(ADDRESS, SECURITY_ATTRIBUTES.byteOffset(groupElement("lpSecurityDescriptor")), descriptor);
             }
             MemorySegment h = win32.CreateFileMappingW(state, INVALID_HANDLE, attributes, flProtect,
                     (int) (maximumSize >>> 32), (int) maximumSize, wideString(arena, name));
