@@ -36,8 +36,10 @@ import static io.github.panamashm.internal.linux.LibC.*;
  * it, so nothing a dead process wrote is ever taken for live data.
  */
 public final class LinuxBackend implements Backend {
-    private static final long MUTEX_BYTE = 1;
-    private static final long LIFETIME_BYTE = 0;
+    /** The attach/detach mutex: an attacher or detacher write-locks it while it works. */
+    static final long MUTEX_BYTE = 1;
+    /** The lifetime lock: every attached process holds a read lock on it. */
+    static final long LIFETIME_BYTE = 0;
 
     private final LinuxStructs structs = LinuxStructs.current();
 
