@@ -43,16 +43,16 @@ record Host(Os os, String program, String argumentCharset) {
             source = null;
         }
         if (source != null && Files.isRegularFile(source)) {
-            return "java -jar " + shown(source);
+            return "java -jar " + shown(source, Path.of("").toAbsolutePath());
         }
-        return "java --enable-native-access=ALL-UNNAMED -cp " + (source == null ? "CLASSPATH" : shown(source))
+        return "java --enable-native-access=ALL-UNNAMED -cp " + (source == null ? "CLASSPATH"
+                : shown(source, Path.of("").toAbsolutePath()))
                 + " " + Main.class.getName();
     }
 
     /** @return {@code path} relative to the working directory when it lies below it, quoted when it has a space */
-    private static String shown(Path path) {
-        Path here = Path.of("").toAbsolutePath();
-        Path p = path.startsWith(here) ? here.relativize(path) : path;
+    static String shown(Path path, Path workingDirectory) {
+        Path p = path.startsWith(workingDirectory) ? workingDirectory.relativize(path) : path;
         String s = p.toString();
         return s.contains(" ") ? "\"" + s + "\"" : s;
     }

@@ -82,10 +82,6 @@ final class Options {
         return values.get(option);
     }
 
-    List<String> positional() {
-        return positional;
-    }
-
     /** @return the {@code --name} value, default {@value SharedString#DEFAULT_NAME}, checked against the naming rules */
     String name() throws UsageException {
         return checkName(values.getOrDefault("--name", SharedString.DEFAULT_NAME));

@@ -18,6 +18,7 @@ class LauncherTest {
         assertEquals(21, Launcher.feature("21"));
         assertEquals(22, Launcher.feature("22"));
         assertEquals(25, Launcher.feature("25"));
+        assertEquals(999_999_999, Launcher.feature("99999999999"), "at most nine digits: no overflow");
     }
 
     @Test

@@ -20,12 +20,18 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -83,12 +89,14 @@ class MainTest {
                 Arguments.of(List.of("set", "two", "words"), "expected one TEXT, got 2 arguments (quote a text that"
                         + " contains spaces)"),
                 Arguments.of(List.of("set", "a\0b"), "TEXT must not contain NUL (at index 1)"),
+                Arguments.of(List.of("set", "\0b"), "TEXT must not contain NUL (at index 0)"),
                 Arguments.of(List.of("get", "--name", "a/b"), "shared memory name \"a/b\" must not contain '/'"),
                 Arguments.of(List.of("get", "--cch", "0"), "--cch must be at least 1 (room for the NUL), was 0"),
                 Arguments.of(List.of("get", "--cch", "x"), "--cch must be a whole number, was \"x\""),
                 Arguments.of(List.of("get", "--share=world"), "--share must be group or everyone, was \"world\""),
                 Arguments.of(List.of("get", "--create=yes"), "option --create takes no value"),
                 Arguments.of(List.of("get", "stray"), "unexpected argument \"stray\""),
+                Arguments.of(List.of("info", "stray"), "unexpected argument \"stray\""),
                 Arguments.of(List.of("info", "--name"), "option --name needs a value"),
                 Arguments.of(List.of("info", "--name", "a", "--name", "b"), "option --name given twice"),
                 Arguments.of(List.of("rm"), "missing NAME"),
@@ -172,6 +180,8 @@ class MainTest {
         assertTrue(main.contains("Ctrl+Z then Enter (the end of input) or Ctrl+C in hold's window ends hold"), main);
         assertTrue(main.contains("Hold it in another\nconsole window"), main);
         assertTrue(main.contains("list, rm           not available on Windows"), main);
+        assertTrue(main.contains("  --name NAME        the block's name (default dllmemfilemap): the file mapping NAME\n"
+                + "  --share=WHO        group or everyone"), main);
         String hold = run(WINDOWS, "hold", "--help").out();
         assertTrue(hold.contains("  start /b prog hold --until-signal --ready-file held.pid\n"), hold);
         assertTrue(hold.contains("until standard input ends\n(Ctrl+Z then Enter, or the writer of a pipe closing it) or"
@@ -189,6 +199,8 @@ class MainTest {
         String main = run(LINUX, "--help").out();
         assertTrue(main.contains("Ctrl+D (the end of input) or Ctrl+C in hold's terminal ends hold"), main);
         assertTrue(main.contains("  list               list the blocks in /dev/shm"), main);
+        assertTrue(main.contains("  --name NAME        the block's name (default dllmemfilemap): /dev/shm/NAME\n"
+                + "  --share=WHO        group or everyone"), main);
         String hold = run(LINUX, "hold", "--help").out();
         assertTrue(hold.contains("  coproc prog hold --name my-block\n  read -r line <&\"${COPROC[0]}\"\n"), hold);
         assertTrue(hold.contains("130 for SIGINT, 143 for SIGTERM"), hold);
@@ -263,6 +275,7 @@ class MainTest {
             assertEquals(new Result(0, "grüße 😀\n", ""), run("get", "--name", name));
             assertEquals(new Result(0, "grüße 😀\n", ""), run("get", "--create", "--name", name));
             assertEquals(new Result(0, "grü\n", ""), run("get", "--cch", "4", "--name", name));
+            assertEquals(new Result(0, "\n", ""), run("get", "--cch", "1", "--name", name), "room for the NUL only");
             assertEquals(new Result(0, "grüße \n", ""), run("get", "--cch=8", "--name", name), "never half a pair");
         }
         Backends.assertGone(name);
@@ -293,6 +306,35 @@ class MainTest {
         assertEquals(new Result(0, "name: " + name + "\nsize: 4096 bytes\ncreated: true\nlocation: " + location + "\n",
                 ""), run("info", "--create", "--name", name));
         Backends.assertGone(name);
+    }
+
+    // ---- demo --------------------------------------------------------------------------------------------
+
+    @Test
+    @DisplayName("demo stores the text, runs a child JVM that reads it, and leaves nothing")
+    void demoRunsAChildThatReadsTheText() {
+        String name = name("demo");
+        Result r = run("demo", "--name", name, "--text", "from the test"); // the child prints to this JVM's stdout
+        assertEquals(new Result(0, "Process is writing to shared memory...\n", ""), r);
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @DisplayName("the demo's child fails with 1 when no parent holds the block, and creates nothing that stays")
+    void theDemoChildNeedsItsParent() {
+        String name = name("demo-child");
+        assertEquals(new Result(1, "", "panama-shm demo-child: no process was attached to " + name + " when the child"
+                + " attached\n"), run(Demo.CHILD_COMMAND, "--name", name));
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @DisplayName("the demo's child is this JVM's java, with native access, on the same class path, running Main")
+    void theDemosChildCommandIsThisProgram() throws IOException {
+        List<String> cmd = Demo.childCommand("x");
+        assertEquals(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "demo-child", "--name", "x"), cmd);
     }
 
     // ---- set ---------------------------------------------------------------------------------------------
@@ -364,6 +406,54 @@ class MainTest {
         assertEquals(0, r.status(), r::toString);
         assertEquals("holding " + name + " (created=true, stored 4 UTF-16 units); end of input or SIGINT/SIGTERM"
                 + " releases it\nreleased " + name + "\n", r.out().toString());
+        assertEquals("", r.err());
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @DisplayName("hold stores at most 2047 units and warns when it truncates")
+    void holdWarnsWhenItTruncates() {
+        String name = name("hold-long");
+        Result r = run(LINUX, new ByteArrayOutputStream(), "", "hold", "--name", name, "z".repeat(2048));
+        assertTrue(r.out().startsWith("holding " + name + " (created=true, stored 2047 UTF-16 units)"), r.out());
+        assertEquals("warning: text truncated to 2047 of 2048 UTF-16 units (the block holds at most 2047)\n", r.err());
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @DisplayName("hold --ready-file creates the file with this process's id once attached, and deletes it on release")
+    void holdAnnouncesItselfInTheReadyFile() throws Exception {
+        String name = name("hold-ready");
+        Path dir = Files.createTempDirectory("cli2-ready");
+        Path ready = dir.resolve("held.pid");
+        PipedOutputStream typing = new PipedOutputStream();
+        PipedInputStream stdin = new PipedInputStream(typing);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread hold = Thread.ofPlatform().start(() -> Main.run(List.of("hold", "--name", name, "--ready-file",
+                ready.toString()), stdin, out, err, LINUX));
+        try (WatchService watch = dir.getFileSystem().newWatchService()) {
+            dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            while (!Files.exists(ready)) {
+                WatchKey key = watch.poll(60, TimeUnit.SECONDS);
+                assertTrue(key != null, "no ready file; " + out + err);
+                key.pollEvents();
+                key.reset();
+            }
+            assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(ready));
+            assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("holding " + name), "attached before");
+            typing.close(); // the end of input
+            hold.join();
+            assertFalse(Files.exists(ready), "deleted on release");
+            try (Stream<Path> left = Files.list(dir)) {
+                assertEquals(List.of(), left.toList());
+            }
+        } finally {
+            typing.close();
+            hold.join();
+            Files.deleteIfExists(ready);
+            Files.delete(dir);
+        }
         Backends.assertGone(name);
     }
 
@@ -472,6 +562,8 @@ class MainTest {
         assertEquals(List.of(), Options.decodingWarnings(List.of("set", "a?b"), Os.WINDOWS, "UTF-8"));
         assertEquals(List.of(), Options.decodingWarnings(List.of("set", "a?b"), Os.LINUX, "ANSI_X3.4-1968"));
         assertEquals(List.of(), Options.decodingWarnings(List.of("set", "grüße"), Os.WINDOWS, "Cp1252"));
+        assertEquals(1, Options.decodingWarnings(List.of("?"), Os.WINDOWS, "Cp1252").size(), "a '?' first too");
+        assertEquals(1, Options.decodingWarnings(List.of("\uFFFDx"), Os.LINUX, "UTF-8").size(), "a U+FFFD first too");
     }
 
     // ---- output that cannot be written -------------------------------------------------------------------

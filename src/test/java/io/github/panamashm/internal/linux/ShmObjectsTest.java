@@ -244,6 +244,44 @@ class ShmObjectsTest {
     }
 
     @Test
+    @DisplayName("rm waiting for the attach mutex removes the block once the attacher lets go")
+    void rmWaitsForTheAttachMutex() throws Exception {
+        String name = name("rm-wait");
+        plant(name, "rw-------", 4096);
+        String before = System.getProperty(PeerWait.PROPERTY);
+        System.setProperty(PeerWait.PROPERTY, "PT60S");
+        try {
+            ByteLock attacher = new ByteLock(name, 1);
+            java.util.concurrent.CompletableFuture<ShmObjects.Removed> removed = new java.util.concurrent.CompletableFuture<>();
+            Thread rm = Thread.ofPlatform().start(() -> {
+                try {
+                    removed.complete(ShmObjects.remove(name, false));
+                } catch (Throwable t) {
+                    removed.completeExceptionally(t);
+                }
+            });
+            // Sleeping between two tries: it found the mutex held. No sleep here, only its observable state.
+            long bound = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while (rm.getState() != Thread.State.TIMED_WAITING) {
+                assertFalse(removed.isDone(), () -> "rm ended without waiting: " + removed);
+                assertTrue(System.nanoTime() < bound, "rm never waited");
+                Thread.onSpinWait();
+            }
+            assertTrue(TestNames.exists(name), "nothing removed while the mutex is held");
+            attacher.close();
+            assertEquals(ShmObjects.Removed.STALE, removed.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            rm.join();
+        } finally {
+            if (before == null) {
+                System.clearProperty(PeerWait.PROPERTY);
+            } else {
+                System.setProperty(PeerWait.PROPERTY, before);
+            }
+        }
+        Backends.assertGone(name);
+    }
+
+    @Test
     @DisplayName("rm of a name with no object fails with NoSuchSharedMemoryException and creates nothing")
     void rmOfAMissingNameFails() {
         String name = name("rm-missing");
