@@ -103,7 +103,9 @@ class MainTest {
                 Arguments.of(List.of("rm", "a/b"), "shared memory name \"a/b\" must not contain '/'"),
                 Arguments.of(List.of("list", "x"), "unexpected argument \"x\""),
                 Arguments.of(List.of("hold", "a\0"), "TEXT must not contain NUL (at index 1)"),
-                Arguments.of(List.of("demo", "--text"), "option --text needs a value"));
+                Arguments.of(List.of("demo", "--text"), "option --text needs a value"),
+                Arguments.of(List.of("demo", "--text", "a\0b"), "--text must not contain NUL"),
+                Arguments.of(List.of("demo", "stray"), "unexpected argument \"stray\""));
     }
 
     @ParameterizedTest
