@@ -8,7 +8,6 @@ import io.github.panamashm.internal.PeerWait;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -43,7 +42,7 @@ import static io.github.panamashm.internal.linux.LinuxBackend.MUTEX_BYTE;
  */
 public final class ShmObjects {
     /** Where glibc's {@code shm_open} keeps its objects. */
-    public static final Path DIRECTORY = Path.of("/dev/shm");
+    static final Path DIRECTORY = Path.of("/dev/shm");
     /** The prefix of glibc's named semaphores ({@code sem_open}) in {@link #DIRECTORY}. */
     static final String SEMAPHORE_PREFIX = "sem.";
     /** The permission bits of the objects panama-shm creates: private, group, everyone. */
@@ -122,25 +121,26 @@ public final class ShmObjects {
             return null;
         }
         String owner = attributes.owner().getName();
-        try (Calls c = new Calls(LinuxBackend.objectName(name))) {
+        String object = LinuxBackend.objectName(name);
+        try (LinuxBackend.Calls c = calls(object)) {
             // O_NONBLOCK: should the name have become a FIFO since it was looked at, the open does not wait.
-            int fd = c.shmOpen(O_RDONLY | O_NONBLOCK);
+            int fd = c.shmOpen(O_RDONLY | O_NONBLOCK, 0);
             if (fd == -Errno.ENOENT) {
                 return null;
             }
             if (fd == -Errno.EACCES) {
                 return new Entry(name, State.UNKNOWN, attributes.size(), bits(attributes.permissions()), owner);
             }
-            c.check(fd, "shm_open");
+            requireOpened(fd, object);
             try {
                 // What the descriptor shows is what the locks belong to, whatever the name meant a moment ago.
                 LinuxBackend.Stat st = c.fstat(fd);
                 if (!isRegular(st.mode()) || !BLOCK_MODES.contains(st.mode() & 07777)) {
                     return null;
                 }
-                return new Entry(name, state(c, fd), st.size(), st.mode() & 07777, owner);
+                return new Entry(name, state(c, object, fd), st.size(), st.mode() & 07777, owner);
             } finally {
-                c.close(fd);
+                c.close(fd); // a failure loses nothing: the descriptor was only read
             }
         }
     }
@@ -168,12 +168,12 @@ public final class ShmObjects {
     }
 
     /** What the locks of the open object say, asked without taking any. */
-    private static State state(Calls c, int fd) throws SharedMemoryException {
-        short byte0 = c.conflict(fd, LIFETIME_BYTE);
+    private static State state(LinuxBackend.Calls c, String object, int fd) throws SharedMemoryException {
+        short byte0 = conflict(c, object, fd, LIFETIME_BYTE);
         if (byte0 == F_RDLCK) {
             return State.LIVE;
         }
-        return byte0 == F_WRLCK || c.conflict(fd, MUTEX_BYTE) != F_UNLCK ? State.BUSY : State.STALE;
+        return byte0 == F_WRLCK || conflict(c, object, fd, MUTEX_BYTE) != F_UNLCK ? State.BUSY : State.STALE;
     }
 
     private static boolean isRegular(int stMode) {
@@ -210,18 +210,18 @@ public final class ShmObjects {
      */
     public static Removed remove(String name, boolean force) throws IOException {
         String object = LinuxBackend.objectName(name);
-        if (name.startsWith(SEMAPHORE_PREFIX)) {
+        if (Names.withoutPrefix(name).startsWith(SEMAPHORE_PREFIX)) {
             throw new SharedMemoryException("rm", object, "names beginning with \"sem.\" are glibc's named"
                     + " semaphores, not blocks");
         }
-        try (Calls c = new Calls(object)) {
+        try (LinuxBackend.Calls c = calls(object)) {
             // A write lock needs a descriptor open for writing; O_NONBLOCK, so that a FIFO's open does not wait.
-            int fd = c.shmOpen(O_RDWR | O_NONBLOCK);
+            int fd = c.shmOpen(O_RDWR | O_NONBLOCK, 0);
             if (fd == -Errno.ENOENT) {
                 throw new NoSuchSharedMemoryException(name, "shm_open(\"" + object + "\") failed: ENOENT ("
                         + Errno.text(Errno.ENOENT) + ")");
             }
-            c.check(fd, "shm_open");
+            requireOpened(fd, object);
             try {
                 LinuxBackend.Stat st = c.fstat(fd);
                 if (!isRegular(st.mode())) {
@@ -231,7 +231,7 @@ public final class ShmObjects {
                     throw new SharedMemoryException("rm", object, String.format("it has mode %04o, which panama-shm"
                             + " never creates (0600, 0660, 0666), so it is not a block", st.mode() & 07777));
                 }
-                c.lockMutex(fd);
+                lockMutex(c, object, fd);
                 if (c.fstat(fd).nlink() == 0) {
                     throw new NoSuchSharedMemoryException(name, object + " was removed while rm waited for it");
                 }
@@ -240,129 +240,62 @@ public final class ShmObjects {
                     throw new SharedMemoryException("rm", object, "it is live: a process is attached to it (rm"
                             + " --force removes the name anyway)");
                 }
-                c.unlink();
+                int errno = c.shmUnlink();
+                if (errno != 0) {
+                    throw Errno.exception("shm_unlink", object, errno);
+                }
                 return live ? Removed.LIVE : Removed.STALE;
             } finally {
-                c.close(fd); // drops both locks
+                c.close(fd); // drops both locks; a failure loses nothing: the descriptor only read or locked
             }
         }
     }
 
-    /** The calls of one look or removal, each with errno captured into its own segment. */
-    private static final class Calls implements AutoCloseable {
-        private final Arena arena = Arena.ofConfined();
-        private final LinuxStructs structs = LinuxStructs.current();
-        private final String object;
-        private final MemorySegment path;
+    /** The protocol's calls (LinuxBackend's), for one object. */
+    private static LinuxBackend.Calls calls(String object) {
+        return new LinuxBackend().new Calls(object);
+    }
 
-        Calls(String object) {
-            this.object = object;
-            this.path = arena.allocateFrom(object);
+    /** Throws the error of a failed {@code Calls.shmOpen}, which returned {@code -errno}. */
+    private static void requireOpened(int fdOrErrno, String object) throws SharedMemoryException {
+        if (fdOrErrno < 0) {
+            throw Errno.exception("shm_open", object, -fdOrErrno);
         }
+    }
 
-        private MemorySegment errnoState() {
-            return arena.allocate(ERRNO_STATE_LAYOUT);
+    /**
+     * Asks which lock would stop a write lock on byte {@code start}, taking none.
+     *
+     * @return {@code F_UNLCK} when none would, else the type of a lock another open file holds there
+     */
+    private static short conflict(LinuxBackend.Calls c, String object, int fd, long start)
+            throws SharedMemoryException {
+        MemorySegment lock = c.flock(F_WRLCK, start);
+        MemorySegment state = c.errnoState();
+        if (fcntl(state, fd, F_OFD_GETLK, lock) != 0) {
+            throw Errno.exception("fcntl(F_OFD_GETLK)", object, errno(state));
         }
+        return (short) LinuxStructs.L_TYPE.get(lock, 0L);
+    }
 
-        /** @return the descriptor, or {@code -errno} */
-        int shmOpen(int oflag) {
-            MemorySegment state = errnoState();
-            int fd = shm_open(state, path, oflag, 0);
-            return fd >= 0 ? fd : -errno(state);
-        }
-
-        /** Throws the error of a failed {@link #shmOpen(int)}. */
-        void check(int fdOrErrno, String call) throws SharedMemoryException {
-            if (fdOrErrno < 0) {
-                throw Errno.exception(call, object, -fdOrErrno);
+    /** Write-locks the attach mutex, polling with growing pauses until {@link PeerWait#timeout()}. */
+    private static void lockMutex(LinuxBackend.Calls c, String object, int fd) throws IOException {
+        Duration timeout = PeerWait.timeout();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long pause = FIRST_PAUSE_NANOS;
+        while (!c.tryLock(fd, F_WRLCK, MUTEX_BYTE)) {
+            if (System.nanoTime() - deadline >= 0) {
+                throw new SharedMemoryException("rm", object, "its attach mutex (byte 1) stayed locked by another"
+                        + " process for " + timeout.toMillis() + " ms (" + PeerWait.PROPERTY + " sets how long to"
+                        + " wait)");
             }
-        }
-
-        LinuxBackend.Stat fstat(int fd) throws SharedMemoryException {
-            MemorySegment buf = arena.allocate(structs.stat());
-            MemorySegment state = errnoState();
-            if (LibC.fstat(state, fd, buf) != 0) {
-                throw Errno.exception("fstat", object, errno(state));
+            try {
+                Thread.sleep(Duration.ofNanos(pause));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for the attach mutex of " + object);
             }
-            long nlink = structs == LinuxStructs.X86_64
-                    ? (long) structs.stNlink.get(buf, 0L)
-                    : Integer.toUnsignedLong((int) structs.stNlink.get(buf, 0L));
-            return new LinuxBackend.Stat(nlink, (int) structs.stMode.get(buf, 0L), (int) structs.stUid.get(buf, 0L),
-                    (long) structs.stSize.get(buf, 0L));
-        }
-
-        private MemorySegment flock(short type, long start) {
-            MemorySegment lock = arena.allocate(LinuxStructs.FLOCK);
-            LinuxStructs.L_TYPE.set(lock, 0L, type);
-            LinuxStructs.L_WHENCE.set(lock, 0L, SEEK_SET);
-            LinuxStructs.L_START.set(lock, 0L, start);
-            LinuxStructs.L_LEN.set(lock, 0L, 1L);
-            LinuxStructs.L_PID.set(lock, 0L, 0); // required by F_OFD_*
-            return lock;
-        }
-
-        /**
-         * Asks which lock would stop a write lock on {@code start}, taking none.
-         *
-         * @return {@code F_UNLCK} when none would, else the type of a lock another open file holds there
-         */
-        short conflict(int fd, long start) throws SharedMemoryException {
-            MemorySegment lock = flock(F_WRLCK, start);
-            MemorySegment state = errnoState();
-            if (fcntl(state, fd, F_OFD_GETLK, lock) != 0) {
-                throw Errno.exception("fcntl(F_OFD_GETLK)", object, errno(state));
-            }
-            return (short) LinuxStructs.L_TYPE.get(lock, 0L);
-        }
-
-        /** @return false when another open file holds a conflicting lock */
-        boolean tryLock(int fd, short type, long start) throws SharedMemoryException {
-            MemorySegment state = errnoState();
-            if (fcntl(state, fd, F_OFD_SETLK, flock(type, start)) == 0) {
-                return true;
-            }
-            int errno = errno(state);
-            if (errno == Errno.EAGAIN || errno == Errno.EACCES) {
-                return false;
-            }
-            throw Errno.exception("fcntl(F_OFD_SETLK)", object, errno);
-        }
-
-        /** Write-locks the attach mutex, polling with growing pauses until {@link PeerWait#timeout()}. */
-        void lockMutex(int fd) throws IOException {
-            Duration timeout = PeerWait.timeout();
-            long deadline = System.nanoTime() + timeout.toNanos();
-            long pause = FIRST_PAUSE_NANOS;
-            while (!tryLock(fd, F_WRLCK, MUTEX_BYTE)) {
-                if (System.nanoTime() - deadline >= 0) {
-                    throw new SharedMemoryException("rm", object, "its attach mutex (byte 1) stayed locked by"
-                            + " another process for " + timeout.toMillis() + " ms (" + PeerWait.PROPERTY
-                            + " sets how long to wait)");
-                }
-                try {
-                    Thread.sleep(Duration.ofNanos(pause));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while waiting for the attach mutex of " + object);
-                }
-                pause = Math.min(pause * 2, LONGEST_PAUSE_NANOS);
-            }
-        }
-
-        void unlink() throws SharedMemoryException {
-            MemorySegment state = errnoState();
-            if (shm_unlink(state, path) != 0) {
-                throw Errno.exception("shm_unlink", object, errno(state));
-            }
-        }
-
-        void close(int fd) {
-            LibC.close(errnoState(), fd); // a descriptor only read or locked: nothing to lose on failure
-        }
-
-        @Override
-        public void close() {
-            arena.close();
+            pause = Math.min(pause * 2, LONGEST_PAUSE_NANOS);
         }
     }
 }

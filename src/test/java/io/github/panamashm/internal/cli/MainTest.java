@@ -25,13 +25,9 @@ import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -434,14 +430,8 @@ class MainTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         Thread hold = Thread.ofPlatform().start(() -> Main.run(List.of("hold", "--name", name, "--ready-file",
                 ready.toString()), stdin, out, err, LINUX));
-        try (WatchService watch = dir.getFileSystem().newWatchService()) {
-            dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
-            while (!Files.exists(ready)) {
-                WatchKey key = watch.poll(60, TimeUnit.SECONDS);
-                assertTrue(key != null, "no ready file; " + out + err);
-                key.pollEvents();
-                key.reset();
-            }
+        try {
+            CliTest.awaitFile(dir, ready);
             assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(ready));
             assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("holding " + name), "attached before");
             typing.close(); // the end of input

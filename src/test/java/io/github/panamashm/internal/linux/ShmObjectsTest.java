@@ -24,6 +24,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.github.panamashm.internal.linux.LibC.*;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -41,6 +43,18 @@ class ShmObjectsTest {
     void removePlanted() throws IOException {
         for (Path p : planted) {
             Files.deleteIfExists(p);
+        }
+    }
+
+    /** The peer deadline before the test, which some tests change. */
+    private final String peerTimeout = System.getProperty(PeerWait.PROPERTY);
+
+    @AfterEach
+    void restorePeerTimeout() {
+        if (peerTimeout == null) {
+            System.clearProperty(PeerWait.PROPERTY);
+        } else {
+            System.setProperty(PeerWait.PROPERTY, peerTimeout);
         }
     }
 
@@ -226,19 +240,12 @@ class ShmObjectsTest {
     void rmTakesTheAttachMutexAndGivesUpAtTheDeadline() throws IOException {
         String name = name("rm-mutex");
         Path file = plant(name, "rw-------", 4096);
-        String before = System.getProperty(PeerWait.PROPERTY);
         System.setProperty(PeerWait.PROPERTY, "PT0.3S");
         try (ByteLock attacher = new ByteLock(name, 1)) {
             SharedMemoryException e = assertThrows(SharedMemoryException.class, () -> ShmObjects.remove(name, false));
             assertEquals("rm(\"/" + name + "\") refused: its attach mutex (byte 1) stayed locked by another process for"
                     + " 300 ms (" + PeerWait.PROPERTY + " sets how long to wait)", e.getMessage());
             assertTrue(Files.exists(file), "nothing removed while an attacher holds the mutex");
-        } finally {
-            if (before == null) {
-                System.clearProperty(PeerWait.PROPERTY);
-            } else {
-                System.setProperty(PeerWait.PROPERTY, before);
-            }
         }
         assertEquals(ShmObjects.Removed.STALE, ShmObjects.remove(name, false), "removed once the mutex is free");
     }
@@ -248,36 +255,27 @@ class ShmObjectsTest {
     void rmWaitsForTheAttachMutex() throws Exception {
         String name = name("rm-wait");
         plant(name, "rw-------", 4096);
-        String before = System.getProperty(PeerWait.PROPERTY);
         System.setProperty(PeerWait.PROPERTY, "PT60S");
-        try {
-            ByteLock attacher = new ByteLock(name, 1);
-            java.util.concurrent.CompletableFuture<ShmObjects.Removed> removed = new java.util.concurrent.CompletableFuture<>();
-            Thread rm = Thread.ofPlatform().start(() -> {
-                try {
-                    removed.complete(ShmObjects.remove(name, false));
-                } catch (Throwable t) {
-                    removed.completeExceptionally(t);
-                }
-            });
-            // Sleeping between two tries: it found the mutex held. No sleep here, only its observable state.
-            long bound = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
-            while (rm.getState() != Thread.State.TIMED_WAITING) {
-                assertFalse(removed.isDone(), () -> "rm ended without waiting: " + removed);
-                assertTrue(System.nanoTime() < bound, "rm never waited");
-                Thread.onSpinWait();
+        ByteLock attacher = new ByteLock(name, 1);
+        CompletableFuture<ShmObjects.Removed> removed = new CompletableFuture<>();
+        Thread rm = Thread.ofPlatform().start(() -> {
+            try {
+                removed.complete(ShmObjects.remove(name, false));
+            } catch (Throwable t) {
+                removed.completeExceptionally(t);
             }
-            assertTrue(TestNames.exists(name), "nothing removed while the mutex is held");
-            attacher.close();
-            assertEquals(ShmObjects.Removed.STALE, removed.get(30, java.util.concurrent.TimeUnit.SECONDS));
-            rm.join();
-        } finally {
-            if (before == null) {
-                System.clearProperty(PeerWait.PROPERTY);
-            } else {
-                System.setProperty(PeerWait.PROPERTY, before);
-            }
+        });
+        // Sleeping between two tries: it found the mutex held. No sleep here, only its observable state.
+        long bound = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (rm.getState() != Thread.State.TIMED_WAITING) {
+            assertFalse(removed.isDone(), () -> "rm ended without waiting: " + removed);
+            assertTrue(System.nanoTime() < bound, "rm never waited");
+            Thread.onSpinWait();
         }
+        assertTrue(TestNames.exists(name), "nothing removed while the mutex is held");
+        attacher.close();
+        assertEquals(ShmObjects.Removed.STALE, removed.get(30, TimeUnit.SECONDS));
+        rm.join();
         Backends.assertGone(name);
     }
 
@@ -322,6 +320,8 @@ class ShmObjectsTest {
         SharedMemoryException e = assertThrows(SharedMemoryException.class, () -> ShmObjects.remove(name, true));
         assertEquals("rm(\"/" + name + "\") refused: names beginning with \"sem.\" are glibc's named semaphores,"
                 + " not blocks", e.getMessage());
+        assertTrue(Files.exists(file));
+        assertThrows(SharedMemoryException.class, () -> ShmObjects.remove("Local\\" + name, true), "with a prefix too");
         assertTrue(Files.exists(file));
     }
 
