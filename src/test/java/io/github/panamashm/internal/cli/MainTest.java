@@ -3,9 +3,10 @@ package io.github.panamashm.internal.cli;
 import io.github.panamashm.SharedMemory;
 import io.github.panamashm.SharedString;
 import io.github.panamashm.internal.Os;
+import io.github.panamashm.internal.Platform;
 import io.github.panamashm.testing.Backends;
+import io.github.panamashm.testing.ChildJvm;
 import io.github.panamashm.testing.TestNames;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -67,13 +68,10 @@ class MainTest {
         return run(LINUX, args);
     }
 
+    /** A block name of this test's own; the test touches blocks, so it is skipped, visibly, without a backend. */
     private static String name(String tag) {
-        return TestNames.unique("cli2-" + tag);
-    }
-
-    @BeforeEach
-    void backend() {
         Backends.assumeSupported();
+        return TestNames.unique("cli2-" + tag);
     }
 
     // ---- usage errors: one line and a hint ---------------------------------------------------------------
@@ -86,7 +84,7 @@ class MainTest {
                         + " contains spaces)"),
                 Arguments.of(List.of("set", "a\0b"), "TEXT must not contain NUL (at index 1)"),
                 Arguments.of(List.of("set", "\0b"), "TEXT must not contain NUL (at index 0)"),
-                Arguments.of(List.of("get", "--name", "a/b"), "shared memory name \"a/b\" must not contain '/'"),
+                Arguments.of(List.of("get", "--name", ""), "shared memory name \"\" must not be empty"),
                 Arguments.of(List.of("get", "--cch", "0"), "--cch must be at least 1 (room for the NUL), was 0"),
                 Arguments.of(List.of("get", "--cch", "x"), "--cch must be a whole number, was \"x\""),
                 Arguments.of(List.of("get", "--share=world"), "--share must be group or everyone, was \"world\""),
@@ -96,7 +94,7 @@ class MainTest {
                 Arguments.of(List.of("info", "--name"), "option --name needs a value"),
                 Arguments.of(List.of("info", "--name", "a", "--name", "b"), "option --name given twice"),
                 Arguments.of(List.of("rm"), "missing NAME"),
-                Arguments.of(List.of("rm", "a/b"), "shared memory name \"a/b\" must not contain '/'"),
+                Arguments.of(List.of("rm", ""), "shared memory name \"\" must not be empty"),
                 Arguments.of(List.of("list", "x"), "unexpected argument \"x\""),
                 Arguments.of(List.of("hold", "a\0"), "TEXT must not contain NUL (at index 1)"),
                 Arguments.of(List.of("demo", "--text"), "option --text needs a value"),
@@ -230,9 +228,14 @@ class MainTest {
     void getAndInfoAttachOnly(String command) {
         String name = name(command + "-none");
         Result r = run(command, "--name", name);
-        assertEquals(new Result(1, "", "panama-shm " + command + ": no such block \"" + name + "\": shm_open(\"/" + name
-                + "\") failed: ENOENT (No such file or directory)\n"), r);
-        assertFalse(TestNames.exists(name));
+        assertEquals(1, r.status());
+        assertEquals("", r.out());
+        assertTrue(r.err().startsWith("panama-shm " + command + ": no such block \"" + name + "\": "), r.err());
+        if (OS.LINUX.isCurrentOs()) {
+            assertEquals("panama-shm " + command + ": no such block \"" + name + "\": shm_open(\"/" + name + "\")"
+                    + " failed: ENOENT (No such file or directory)\n", r.err());
+        }
+        Backends.assertGone(name);
     }
 
     @Test
@@ -280,6 +283,7 @@ class MainTest {
     }
 
     @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "Windows rounds a mapping's size up to whole pages")
     @DisplayName("get refuses a held block smaller than a text block, with exit status 1")
     void getRefusesABlockSmallerThanATextBlock() throws IOException {
         String name = name("get-small");
@@ -291,10 +295,11 @@ class MainTest {
     }
 
     @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "Windows rounds a mapping's size up to whole pages")
     @DisplayName("info prints a held block's real size; info --create makes a text block when none is held")
     void infoDescribesAHeldBlockAndCreatesOnlyWithCreate() throws IOException {
         String name = name("info");
-        String location = Backends.supported() ? io.github.panamashm.internal.Platform.backend().location(name) : "";
+        String location = Platform.backend().location(name);
         try (SharedMemory holder = SharedMemory.openOrCreate(name, 100)) {
             assertEquals(new Result(0, "name: " + name + "\nsize: 100 bytes\ncreated: false\nlocation: " + location
                     + "\n", ""), run("info", "--name", name));
@@ -330,7 +335,7 @@ class MainTest {
     @DisplayName("the demo's child is this JVM's java, with native access, on the same class path, running Main")
     void theDemosChildCommandIsThisProgram() throws IOException {
         List<String> cmd = Demo.childCommand("x");
-        assertEquals(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        assertEquals(List.of(ChildJvm.javaLauncher().toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "demo-child", "--name", "x"), cmd);
     }
