@@ -52,10 +52,14 @@ final class Usage {
     private String blockOptions() {
         return format("""
                   --name NAME        the block's name (default %2$s): %3$s
+                %4$s""", SharedString.DEFAULT_NAME, pick("/dev/shm/NAME", "the file mapping NAME"), pick("""
                   --share=WHO        group or everyone: share the block with other users on purpose (a new
                                      block gets mode 0660 or 0666, an existing one may have no more); every
                                      process sharing a block passes it
-                """, SharedString.DEFAULT_NAME, windows ? "the file mapping NAME" : "/dev/shm/NAME");
+                """, """
+                  --share=WHO        group or everyone: share the block with other users on purpose; every
+                                     process sharing a block passes it
+                """));
     }
 
     /** @return {@code posix} on Linux (and macOS), {@code windows} on Windows */

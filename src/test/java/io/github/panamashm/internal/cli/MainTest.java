@@ -164,11 +164,11 @@ class MainTest {
     }
 
     @Test
-    @DisplayName("the Windows help gives no POSIX shell advice: no &, kill, Ctrl+D, signals or /dev/shm")
+    @DisplayName("the Windows help gives no POSIX advice: no &, kill, Ctrl+D, signals, /dev/shm or file modes")
     void theWindowsHelpGivesNoPosixAdvice() {
         for (String text : helpTexts(WINDOWS)) {
             for (String posix : List.of("&", "kill", "Ctrl+D", "SIGINT", "SIGTERM", "a signal", "/dev/shm", "coproc",
-                    "terminal", "bash")) {
+                    "terminal", "bash", "mode 06")) {
                 assertFalse(text.contains(posix), "\"" + posix + "\" in\n" + text);
             }
         }
