@@ -119,6 +119,10 @@ final class Commands {
             throw new IOException("the ready file " + ready + " exists: remove it first (a hold killed with no"
                     + " chance to delete it leaves it)");
         }
+        if (ready != null && !Files.isDirectory(ready.getParent())) {
+            throw new IOException("cannot create the ready file " + ready + ": " + ready.getParent()
+                    + " is no directory");
+        }
         Holder holder = new Holder(SharedString.open(name, share), ready);
         // SharedMemory.close() returns at once when another thread's close is under way, so the library's
         // exit hook alone would let the JVM halt in the middle of the release that the end of input started
@@ -167,12 +171,17 @@ final class Commands {
             if (ready == null || released) {
                 return;
             }
-            Path tmp = Files.createTempFile(ready.getParent(), ".panama-shm-hold", ".tmp");
             try {
-                Files.writeString(tmp, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
-                Files.move(tmp, ready, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
+                Path tmp = Files.createTempFile(ready.getParent(), ".panama-shm-hold", ".tmp");
+                try {
+                    Files.writeString(tmp, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+                    Files.move(tmp, ready, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            } catch (IOException e) {
+                // NIO's messages are often the bare path: say what was being done, and the exception's type.
+                throw new IOException("cannot create the ready file " + ready + ": " + e, e);
             }
         }
 

@@ -98,7 +98,7 @@ class MainTest {
                 Arguments.of(List.of("list", "x"), "unexpected argument \"x\""),
                 Arguments.of(List.of("hold", "a\0"), "TEXT must not contain NUL (at index 1)"),
                 Arguments.of(List.of("demo", "--text"), "option --text needs a value"),
-                Arguments.of(List.of("demo", "--text", "a\0b"), "--text must not contain NUL"),
+                Arguments.of(List.of("demo", "--text", "\0b"), "--text must not contain NUL"),
                 Arguments.of(List.of("demo", "stray"), "unexpected argument \"stray\""));
     }
 
@@ -477,6 +477,18 @@ class MainTest {
         } finally {
             Files.deleteIfExists(ready);
         }
+    }
+
+    @Test
+    @DisplayName("hold refuses a ready file in a directory that does not exist, before attaching")
+    void holdRefusesAReadyFileWithNoDirectory() throws IOException {
+        String name = name("hold-nodir");
+        Path dir = Files.createTempDirectory("cli2-ready");
+        Files.delete(dir);
+        Path ready = dir.resolve("held.pid");
+        assertEquals(new Result(1, "", "panama-shm hold: cannot create the ready file " + ready + ": " + dir
+                + " is no directory\n"), run("hold", "--name", name, "--ready-file", ready.toString()));
+        Backends.assertGone(name);
     }
 
     // ---- list and rm -------------------------------------------------------------------------------------
