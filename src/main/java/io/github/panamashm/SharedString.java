@@ -90,7 +90,8 @@ public final class SharedString implements AutoCloseable {
     /** Null for a block without a control area. */
     private final Waits waits;
 
-    private SharedString(SharedMemory memory) {
+    /** Wraps a block of at least {@value #BYTE_SIZE} bytes; the factories below are the public way. */
+    SharedString(SharedMemory memory) {
         this.memory = memory;
         this.sync = memory.attachment().textSync();
         this.waits = sync == null ? null : new Waits(memory, sync);

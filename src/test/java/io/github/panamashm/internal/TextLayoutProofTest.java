@@ -8,6 +8,7 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.StructLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -41,8 +42,8 @@ class TextLayoutProofTest {
                 .constant(new CAbiProof.Constant("LIVENESS_BASE", "LIVENESS_BASE", TextLayout.LIVENESS_BASE, long.class));
     }
 
-    private static String compiler(String machine, String... candidates) {
-        String cc = CAbiProof.findCompiler(machine, candidates);
+    private static List<String> compiler(String machine, String... candidates) {
+        List<String> cc = CAbiProof.findCompiler(machine, List.of(), candidates);
         assumeTrue(cc != null, "no gcc for " + machine + " (.ci/run installs it): the text layout proof skipped");
         return cc;
     }
@@ -52,8 +53,8 @@ class TextLayoutProofTest {
     void theCStructIsTheJavaLayout() throws IOException {
         assertEquals(8256, TextLayout.BYTE_SIZE);
         assertEquals(0, TextLayout.COPY0, "the example's text stays at offset 0");
-        for (String cc : new String[]{compiler("x86_64-linux-gnu", "x86_64-linux-gnu-gcc", "gcc"),
-                compiler("aarch64-linux-gnu", "aarch64-linux-gnu-gcc")}) {
+        for (List<String> cc : List.of(compiler("x86_64-linux-gnu", "x86_64-linux-gnu-gcc", "gcc"),
+                compiler("aarch64-linux-gnu", "aarch64-linux-gnu-gcc"))) {
             CAbiProof.Compilation result = proof(TextLayout.BLOCK).compile(cc);
             assertTrue(result.ok(), () -> cc + " rejected the layout:\n" + result + "\nsource:\n" + result.source());
             assertTrue(result.source().contains("offsetof(struct shm_text, copy1) == 4160"), result::source);

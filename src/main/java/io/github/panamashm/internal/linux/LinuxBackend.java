@@ -43,8 +43,10 @@ import static io.github.panamashm.internal.linux.LibC.*;
  * until it detaches: how writers learn that the holder of their lock died ({@link LinuxTextSync}).
  */
 public final class LinuxBackend implements Backend {
-    private static final long MUTEX_BYTE = 1;
-    private static final long LIFETIME_BYTE = 0;
+    /** The attach/detach mutex: an attacher or detacher write-locks it while it works. */
+    static final long MUTEX_BYTE = 1;
+    /** The lifetime lock: every attached process holds a read lock on it. */
+    static final long LIFETIME_BYTE = 0;
 
     private final LinuxStructs structs = LinuxStructs.current();
 
@@ -230,7 +232,7 @@ public final class LinuxBackend implements Backend {
     }
 
     /** One attach or detach: the calls it makes, each with errno captured into its own segment. */
-    private final class Calls implements AutoCloseable {
+    final class Calls implements AutoCloseable {
         private final Arena arena = Arena.ofConfined();
         private final String object;
         private final MemorySegment path;
@@ -240,7 +242,7 @@ public final class LinuxBackend implements Backend {
             this.path = arena.allocateFrom(object);
         }
 
-        private MemorySegment errnoState() {
+        MemorySegment errnoState() {
             return arena.allocate(ERRNO_STATE_LAYOUT);
         }
 
@@ -251,7 +253,7 @@ public final class LinuxBackend implements Backend {
             return fd >= 0 ? fd : -errno(state);
         }
 
-        private MemorySegment flock(short type, long start) {
+        MemorySegment flock(short type, long start) {
             return LinuxStructs.flock(arena, type, start);
         }
 
