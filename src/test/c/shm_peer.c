@@ -143,12 +143,13 @@ static uint64_t text_set(struct shm_text *b, int fd, uint32_t me, const uint16_t
     }
     put(b->copy0, units, n);
     __atomic_store_n(&b->seq, ++seq, __ATOMIC_SEQ_CST);            /* even: the new text is the latest */
-    if (__atomic_load_n(&b->waiters, __ATOMIC_SEQ_CST))            /* no system call when nobody waits */
-        syscall(SYS_futex, FUTEX_WORD(b), FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
+    int wake = __atomic_load_n(&b->waiters, __ATOMIC_SEQ_CST) != 0;
     __atomic_thread_fence(__ATOMIC_RELEASE);
     put(b->copy1, units, n);
     __atomic_store_n(&b->done, seq, __ATOMIC_RELEASE);
     __atomic_store_n(&b->lock, 0, __ATOMIC_RELEASE);
+    if (wake)                                                      /* no system call when nobody waits */
+        syscall(SYS_futex, FUTEX_WORD(b), FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
     return seq / 2;
 }
 

@@ -22,8 +22,9 @@ import static io.github.panamashm.internal.TextLayout.WAITERS;
  *   <li>makes {@code seq} odd: readers turn to copy1, which holds the current text whole;</li>
  *   <li>writes copy0;</li>
  *   <li>makes {@code seq} even: readers turn to copy0, the new text; the version ({@code seq / 2}) is one more;
- *       if anyone waits, wakes them;</li>
- *   <li>writes copy1, then sets {@code done = seq}: copy1 is whole again.</li>
+ *       reads the waiter count;</li>
+ *   <li>writes copy1, then sets {@code done = seq}: copy1 is whole again; releases the lock, and wakes the
+ *       waiters if the count was not 0.</li>
  * </ol>
  * A writer killed anywhere leaves the old text or the new one whole, and the next writer repairs: with
  * {@code seq} odd, copy1 is intact and it just writes copy0 (the dead writer's set never happened); with
@@ -52,32 +53,48 @@ public final class LatchedText {
      */
     public static int write(MemorySegment block, TextSync sync, String text) {
         int n = TextBlock.fittingLength(text, CAPACITY);
+        boolean someoneWaits;
         sync.lock(block);
         try {
-            // The lock's acquire orders these reads after the last holder's writes.
-            long seq = (long) SEQ.get(block, 0L);
-            if ((seq & 1) == 0) {
-                if ((long) DONE.get(block, 0L) != seq) {
-                    // The last writer died while writing copy1; copy0 holds the text of seq whole.
-                    MemorySegment.copy(block, COPY0, block, COPY1, EXAMPLE_BYTES);
-                }
-                SEQ.setOpaque(block, 0L, ++seq); // odd: readers turn to copy1
-                VarHandle.storeStoreFence();      // ... before copy0 changes
-            } // else the last writer died while writing copy0: copy1 is whole, readers use it; carry on
+            long seq = turnReadersToCopy1(block);
             TextBlock.store(block, COPY0, text, n);
             // Even: the new text is the latest. Volatile, so that reading the waiter count below cannot be
             // ordered before it (the waiter's side: increment the count, then let the OS read seq).
             SEQ.setVolatile(block, 0L, ++seq);
-            if ((int) WAITERS.getVolatile(block, 0L) != 0) {
-                sync.wakeAll(block);
-            }
+            someoneWaits = (int) WAITERS.getVolatile(block, 0L) != 0;
             VarHandle.storeStoreFence(); // copy1 changes only after seq turned readers to copy0
             TextBlock.store(block, COPY1, text, n);
             DONE.setRelease(block, 0L, seq);
         } finally {
             sync.unlock(block);
         }
+        // Woken after the lock is free: a waiter that answers at once (a ping-pong) must not find it taken by a
+        // writer the scheduler preempted for it.
+        if (someoneWaits) {
+            sync.wakeAll(block);
+        }
         return n;
+    }
+
+    /**
+     * Step 1 of a set, with the lock held: makes {@code seq} odd, so that readers turn to copy1, after
+     * repairing copy1 if the last writer died while writing it. When {@code seq} is odd already, the last writer
+     * died while writing copy0, and copy1, which readers use, is whole: nothing to do.
+     *
+     * @return the odd {@code seq}
+     */
+    static long turnReadersToCopy1(MemorySegment block) {
+        // The lock's acquire orders these reads after the last holder's writes.
+        long seq = (long) SEQ.get(block, 0L);
+        if ((seq & 1) == 0) {
+            if ((long) DONE.get(block, 0L) != seq) {
+                // The last writer died while writing copy1; copy0 holds the text of seq whole.
+                MemorySegment.copy(block, COPY0, block, COPY1, EXAMPLE_BYTES);
+            }
+            SEQ.setOpaque(block, 0L, ++seq);
+            VarHandle.storeStoreFence(); // readers turn to copy1 before copy0 changes
+        }
+        return seq;
     }
 
     /**

@@ -26,7 +26,7 @@ class LatchedTextTest {
     private static final String OLD = "the old text, whole";
     private static final String NEW = "and the new one, somewhat longer than the old one";
 
-    /** Records the calls; runs {@link #onWake} inside wakeAll, that is in the middle of a set. */
+    /** Records the calls; runs {@link #onWake} inside wakeAll, at the end of a set. */
     static final class RecordingSync implements TextSync {
         final List<String> calls = new ArrayList<>();
         Consumer<MemorySegment> onWake = b -> { };
@@ -81,7 +81,7 @@ class LatchedTextTest {
     }
 
     @Test
-    @DisplayName("a set wakes once, after publishing, when the waiter count is not 0, and only then")
+    @DisplayName("a set wakes once, after releasing the lock, when the waiter count is not 0, and only then")
     void aSetWakesOnlyWhenSomeoneWaits() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment block = newBlock(arena);
@@ -93,7 +93,7 @@ class LatchedTextTest {
             WAITERS.set(block, 0L, 1);
             LatchedText.write(block, sync, NEW);
             assertEquals(List.of(new LatchedText.Versioned(NEW, 2)), seenAtWake, "the woken see the new text");
-            assertEquals(List.of("lock", "unlock", "lock", "wake", "unlock"), sync.calls);
+            assertEquals(List.of("lock", "unlock", "lock", "unlock", "wake"), sync.calls);
         }
     }
 
@@ -143,15 +143,20 @@ class LatchedTextTest {
             TextBlock.store(block, COPY1, "torn", 4);
             block.set(TextBlock.UNIT, COPY1 + 8, 'X');
             assertEquals(new LatchedText.Versioned(NEW, 2), LatchedText.readVersioned(block));
-            // While the next set writes copy0, readers read copy1: when it wakes (copy0 just written), copy1 must
-            // still be the whole text of version 2 that readers used meanwhile.
-            List<String> copy1AtWake = new ArrayList<>();
-            sync.onWake = b -> copy1AtWake.add(copy(b, COPY1));
-            WAITERS.set(block, 0L, 1);
-            LatchedText.write(block, sync, "third");
-            assertEquals(List.of(NEW), copy1AtWake, "copy1 was repaired from copy0 before seq turned odd");
+            // The next set's first step turns readers to copy1: it must hold version 2's text whole by then.
+            assertEquals(5L, LatchedText.turnReadersToCopy1(block));
+            assertEquals(new LatchedText.Versioned(NEW, 2), LatchedText.readVersioned(block),
+                    "copy1 was repaired from copy0 before seq turned odd");
+            TextBlock.store(block, COPY0, "third", 5);      // the rest of that set
+            SEQ.set(block, 0L, 6L);
             assertEquals(new LatchedText.Versioned("third", 3), LatchedText.readVersioned(block));
+            // A whole set from the same state repairs and completes.
+            SEQ.set(block, 0L, 4L);
+            TextBlock.store(block, COPY1, "torn", 4);
+            LatchedText.write(block, sync, "fourth");
+            assertEquals(new LatchedText.Versioned("fourth", 3), LatchedText.readVersioned(block));
             assertEquals(6L, DONE.get(block, 0L));
+            assertEquals("fourth", copy(block, COPY1));
         }
     }
 

@@ -32,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @EnabledOnOs(OS.LINUX)
 class TornReadTest {
-    private static final int READS = Figures.setting("reliability.tornReads", 500_000, 20_000_000);
-    private static final int EVERY = 25_000;
+    private static final int READS = Figures.setting("reliability.tornReads", 250_000, 20_000_000);
+    private static final int EVERY = 12_500;
     private static final Pattern DONE = Pattern.compile("done reads=(\\d+) torn=(\\d+)");
 
     @Test
