@@ -1,7 +1,7 @@
 package io.github.panamashm;
 
-import io.github.panamashm.internal.PeerWait;
 import io.github.panamashm.testing.ChildJvm;
+import io.github.panamashm.testing.PeerDeadline;
 import io.github.panamashm.testing.TestNames;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -259,19 +259,11 @@ class NativePeerTest {
             s.set("before");
             try (ChildJvm c = startPeer("lock-and-hold", name)) {
                 assertEquals("locked", c.readLine());
-                String previous = System.setProperty(PeerWait.PROPERTY, "PT0.3S");
-                try {
-                    UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> s.set("blocked"));
-                    assertInstanceOf(SharedMemoryException.class, e.getCause());
-                    assertTrue(e.getMessage().contains("set(\"/" + name + "\") refused: the writers' lock has been"
-                            + " held for longer than PT0.3S by attacher 2, a live process"), e.getMessage());
-                } finally {
-                    if (previous == null) {
-                        System.clearProperty(PeerWait.PROPERTY);
-                    } else {
-                        System.setProperty(PeerWait.PROPERTY, previous);
-                    }
-                }
+                UncheckedIOException e = PeerDeadline.with("PT0.3S",
+                        () -> assertThrows(UncheckedIOException.class, () -> s.set("blocked")));
+                assertInstanceOf(SharedMemoryException.class, e.getCause());
+                assertTrue(e.getMessage().contains("set(\"/" + name + "\") refused: the writers' lock has been"
+                        + " held for longer than PT0.3S by attacher 2, a live process"), e.getMessage());
                 assertEquals(new SharedString.Snapshot("before", 1), s.snapshot(), "readers never wait for the lock");
                 c.kill();
             }

@@ -3,8 +3,8 @@ package io.github.panamashm.internal.linux;
 import io.github.panamashm.SharedMemoryException;
 import io.github.panamashm.internal.Attachment;
 import io.github.panamashm.internal.Backend;
-import io.github.panamashm.internal.PeerWait;
 import io.github.panamashm.internal.TextLayout;
+import io.github.panamashm.testing.PeerDeadline;
 import io.github.panamashm.testing.TestNames;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -40,6 +40,18 @@ class LinuxTextSyncTest {
 
     private Attachment open(String name) throws IOException {
         return backend.openOrCreateText(name, Backend.PRIVATE_MODE);
+    }
+
+    /** An attachment for try-with-resources: closing detaches it. */
+    private record Held(Attachment a) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            a.detach();
+        }
+    }
+
+    private Held hold(String name) throws IOException {
+        return new Held(open(name));
     }
 
     private static MemorySegment block(Attachment a) {
@@ -86,8 +98,8 @@ class LinuxTextSyncTest {
     @DisplayName("a writers' lock left by a dead holder is taken over at once; one held by a live attacher is waited for")
     void aDeadHoldersLockIsTakenOver() throws Exception {
         String name = TestNames.unique("sync-takeover");
-        Attachment a = open(name);
-        try {
+        try (Held held = hold(name)) {
+            Attachment a = held.a();
             MemorySegment block = block(a);
             LOCK.set(block, 0L, 7); // id 7 was never handed out: its byte is free, as a dead holder's is
             sync(a).lock(block);
@@ -95,8 +107,8 @@ class LinuxTextSyncTest {
             sync(a).unlock(block);
             assertEquals(0, LOCK.get(block, 0L));
 
-            Attachment b = open(name);
-            try {
+            try (Held other = hold(name)) {
+                Attachment b = other.a();
                 sync(b).lock(block(b));
                 FutureTask<Void> waiter = new FutureTask<>(() -> {
                     sync(a).lock(block);
@@ -109,21 +121,15 @@ class LinuxTextSyncTest {
                 waiter.get(20, TimeUnit.SECONDS);
                 assertEquals(1, LOCK.get(block, 0L));
                 sync(a).unlock(block);
-            } finally {
-                b.detach();
             }
-        } finally {
-            a.detach();
         }
     }
 
     @Test
     @DisplayName("a thread of the same attachment holding the lock is waited for, and past the peer deadline the set fails saying so; an interrupted waiter keeps its status")
     void aThreadOfTheSameAttachmentIsWaitedFor() throws Exception {
-        String name = TestNames.unique("sync-same");
-        Attachment a = open(name);
-        String previous = System.setProperty(PeerWait.PROPERTY, "PT0.2S");
-        try {
+        try (Held held = hold(TestNames.unique("sync-same"))) {
+            Attachment a = held.a();
             MemorySegment block = block(a);
             sync(a).lock(block); // this thread holds it, as another set of this attachment would
             FutureTask<Boolean> waiter = new FutureTask<>(() -> {
@@ -133,17 +139,13 @@ class LinuxTextSyncTest {
                         + " by attacher 1, a thread of this attachment"), e.getMessage());
                 return Thread.currentThread().isInterrupted();
             });
-            Thread.ofPlatform().start(waiter);
-            assertTrue(waiter.get(20, TimeUnit.SECONDS), "the interrupt status is kept");
+            PeerDeadline.with("PT0.2S", () -> {
+                Thread.ofPlatform().start(waiter);
+                assertTrue(waiter.get(20, TimeUnit.SECONDS), "the interrupt status is kept");
+                return null;
+            });
             assertEquals(1, LOCK.get(block, 0L), "never taken over: it is ours");
             sync(a).unlock(block);
-        } finally {
-            if (previous == null) {
-                System.clearProperty(PeerWait.PROPERTY);
-            } else {
-                System.setProperty(PeerWait.PROPERTY, previous);
-            }
-            a.detach();
         }
     }
 
@@ -151,26 +153,21 @@ class LinuxTextSyncTest {
     @DisplayName("FUTEX_WAKE ends another attachment's FUTEX_WAIT on the word; a word that already moved or a timeout end it too")
     void wakeEndsAWaitOnTheWord() throws Exception {
         String name = TestNames.unique("sync-futex");
-        Attachment a = open(name);
-        Attachment b = open(name);
-        try {
+        try (Held a = hold(name); Held b = hold(name)) {
             FutureTask<Void> sleeper = new FutureTask<>(() -> {
-                sync(a).await(block(a), 0, TimeUnit.SECONDS.toNanos(120)); // the word is 0: sleeps
+                sync(a.a()).await(block(a.a()), 0, TimeUnit.SECONDS.toNanos(120)); // the word is 0: sleeps
                 return null;
             });
             Thread sleeping = Thread.ofPlatform().start(sleeper);
             while (!inAwait(sleeping)) {
                 Thread.sleep(1);
             }
-            sync(b).wakeAll(block(b));
+            sync(b.a()).wakeAll(block(b.a()));
             sleeper.get(20, TimeUnit.SECONDS); // long before its own timeout
-            sync(a).await(block(a), 1, TimeUnit.SECONDS.toNanos(120)); // the word is not 1: returns at once
+            sync(a.a()).await(block(a.a()), 1, TimeUnit.SECONDS.toNanos(120)); // the word is not 1: returns at once
             long start = System.nanoTime();
-            sync(a).await(block(a), 0, TimeUnit.MILLISECONDS.toNanos(50));
+            sync(a.a()).await(block(a.a()), 0, TimeUnit.MILLISECONDS.toNanos(50));
             assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(50), "not before its timeout");
-        } finally {
-            b.detach();
-            a.detach();
         }
     }
 
@@ -187,17 +184,14 @@ class LinuxTextSyncTest {
     @DisplayName("a futex failure names the call, the object and the error")
     void aFutexFailureNamesTheCallTheObjectAndTheError() throws Exception {
         String name = TestNames.unique("sync-efault");
-        Attachment a = open(name);
-        try {
+        try (Held a = hold(name)) {
             // An address with nothing mapped: the kernel answers EFAULT without touching it.
             MemorySegment nowhere = MemorySegment.ofAddress(4096).reinterpret(TextLayout.BYTE_SIZE);
-            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> sync(a).await(nowhere, 0, 1000));
+            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> sync(a.a()).await(nowhere, 0, 1000));
             assertInstanceOf(SharedMemoryException.class, e.getCause());
             assertEquals("syscall(SYS_futex, FUTEX_WAIT)(\"/" + name + "\") failed: EFAULT (Bad address)",
                     e.getCause().getMessage());
             assertEquals("EFAULT", ((SharedMemoryException) e.getCause()).errorName());
-        } finally {
-            a.detach();
         }
     }
 
@@ -205,21 +199,14 @@ class LinuxTextSyncTest {
     @DisplayName("a lock word holding the id a new attacher gets is stale, and the attach frees it")
     void aStaleLockWordWithTheNewIdIsFreedAtAttach() throws Exception {
         String name = TestNames.unique("sync-stale-id");
-        Attachment a = open(name);
-        try {
-            MemorySegment block = block(a);
-            LOCK.set(block, 0L, 2); // as left by a dead holder whose id the counter hands out again
-            Attachment b = open(name);
-            try {
-                assertEquals(2, sync(b).id());
-                assertEquals(0, LOCK.get(block, 0L));
-                sync(b).lock(block(b)); // without the fix: taken for a thread of b holding it, until the deadline
-                sync(b).unlock(block(b));
-            } finally {
-                b.detach();
+        try (Held a = hold(name)) {
+            LOCK.set(block(a.a()), 0L, 2); // as left by a dead holder whose id the counter hands out again
+            try (Held b = hold(name)) {
+                assertEquals(2, sync(b.a()).id());
+                assertEquals(0, LOCK.get(block(a.a()), 0L));
+                sync(b.a()).lock(block(b.a())); // without the fix: taken for a thread of b's, until the deadline
+                sync(b.a()).unlock(block(b.a()));
             }
-        } finally {
-            a.detach();
         }
     }
 
