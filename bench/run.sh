@@ -38,17 +38,21 @@ jmh -prof gc -rf json -rff "$out/jmh.json" "$@" "${BENCH_FILTER:-io.github.panam
 # C again, after JMH, so that a change of load during the run shows as a difference between the two
 "$out/shm_c" panama-bench | tee "$out/c-after.txt"
 
-# Then three rounds in turn of: C's ping-pong, Java's ping-pong, and set + get of the baseline, the new code and
-# the floor, so that the ratios the targets are about compare figures taken under the same load. Each JMH run is
-# short (or as the arguments say); a figure measured in several runs is their mean in the table.
+# Then the comparisons the targets are about, in turn, so that each sees the same load as what it is compared
+# with: five rounds of C's ping-pong followed by Java's (the table gives the median of the five ratios), then
+# three rounds of set + get of the baseline, the new code and floorString. Each JMH run is short (or as the
+# arguments say); a figure measured in several runs is their mean in the table.
 rounds=()
 if (($#)); then short=("$@"); else short=(-f 1 -wi 2 -i 3); fi
-for round in 1 2 3; do
+for round in 1 2 3 4 5; do
   "$out/shm_c" panama-bench pingpong | tee "$out/c-pingpong-$round.txt"
   jmh "${short[@]}" -rf json -rff "$out/pingpong-$round.json" 'io.github.panamashm.bench.PingPongBench.*'
+  rounds+=(--pingpong "$out/pingpong-$round.json" "$out/c-pingpong-$round.txt")
+done
+for round in 1 2 3; do
   jmh "${short[@]}" -rf json -rff "$out/setget-$round.json" \
     'io.github.panamashm.bench.TextBench.(baseline|panama|floorString)_setGet'
-  rounds+=(--c "$out/c-pingpong-$round.txt" --jmh "$out/pingpong-$round.json" --jmh "$out/setget-$round.json")
+  rounds+=(--jmh "$out/setget-$round.json")
 done
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out/load.txt"
 

@@ -4,10 +4,15 @@ Each Java figure is divided by the floor (MemorySegment.copy of the same bytes, 
 the C figure (the example's loops, C's attach + detach cycle, or C's futex ping-pong). A figure measured in
 several runs (C before and after JMH, the interleaved ping-pong rounds) is their mean.
 
-    table.py --jmh a.json [--jmh b.json ...] --c c.txt [--c c-after.txt ...]
+    table.py --jmh a.json [--jmh b.json ...] --c c.txt [--c c-after.txt ...] [--pingpong java.json c.txt ...]
+
+A --pingpong pair is one round of the ping-pong comparison: Java's JMH result and C's figure, taken one right
+after the other. Each ping-pong row gives the median over the rounds of its figure and of its ratio to the
+same round's C, so that a change of load between rounds does not count as a difference between Java and C.
 """
 import argparse
 import json
+import statistics
 
 
 def mean(xs):
@@ -18,6 +23,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--jmh", action="append", default=[])
     parser.add_argument("--c", action="append", default=[])
+    parser.add_argument("--pingpong", action="append", nargs=2, default=[])
     args = parser.parse_args()
 
     c_runs = []
@@ -43,6 +49,20 @@ def main():
     for k in {k for run in c_runs for k in run}:
         rows[k] = (mean([run[k] for run in c_runs if k in run]), float("nan"), None)
 
+    # Ping-pong: per round, Java over the C measured just before it; medians over the rounds.
+    pp_ratios, pp_java, pp_c = {}, {}, []
+    for java_json, c_txt in args.pingpong:
+        c_ns = float(open(c_txt).read().split()[2])
+        pp_c.append(c_ns)
+        for r in json.load(open(java_json)):
+            key = (r["benchmark"].rsplit(".", 1)[1], r.get("params", {}).get("peer", "0"))
+            pp_java.setdefault(key, []).append(r["primaryMetric"]["score"])
+            pp_ratios.setdefault(key, []).append(r["primaryMetric"]["score"] / c_ns)
+    if pp_c:
+        rows[("c_pingPong", "0")] = (statistics.median(pp_c), float("nan"), None)
+    for key, scores in pp_java.items():
+        rows[key] = (statistics.median(scores), float("nan"), None)
+
     print("| benchmark | units | ns/op | ± | B/op | x floor | x floor+String | x C | x baseline |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     order = ["setGet", "get", "set", "openClose", "openCloseSegment", "pingPong"]
@@ -65,16 +85,19 @@ def main():
         base = rows.get(("baseline_" + op, param)) if who == "panama" else None
         e = "" if err != err else f"{err:.1f}"
         a = "" if alloc is None else f"{alloc:.0f}"
+        cx = "1.00" if who == "c" else ratio(ns, cref)
+        if (name, param) in pp_ratios:
+            cx = f"{statistics.median(pp_ratios[(name, param)]):.2f}"
         print(f"| {name} | {param if param != '0' else ''} | {ns:.1f} | {e} | {a} | "
               f"{ratio(ns, rows.get(('floor_' + op, param)))} | {ratio(ns, rows.get(('floorString_' + op, param)))} | "
-              f"{ratio(ns, cref) if who != 'c' else '1.00'} | {ratio(ns, base)} |")
+              f"{cx} | {ratio(ns, base)} |")
     before_after = [run for run in c_runs if ("c_setGet", "21") in run]
     if len(before_after) > 1:
         drift = max(abs(before_after[0][k] - before_after[1][k]) / before_after[0][k] for k in before_after[0])
         print(f"\nC before vs after JMH: largest change {drift * 100:.0f}% (a measure of how much the load moved)")
-    pp = [run[("c_pingPong", "0")] for run in c_runs if ("c_pingPong", "0") in run]
-    if len(pp) > 1:
-        print(f"C ping-pong rounds: {', '.join(f'{x / 1000:.1f}' for x in pp)} us")
+    if pp_c:
+        print(f"Ping-pong rounds, us (C; then Java, per peer): {', '.join(f'{x / 1000:.1f}' for x in pp_c)}; "
+              + "; ".join(f"{k[1]}: {', '.join(f'{x / 1000:.1f}' for x in v)}" for k, v in sorted(pp_java.items())))
 
 
 main()

@@ -260,8 +260,8 @@ public final class SharedString implements AutoCloseable {
      * @param timeout     how long to wait at most, not negative
      * @return the text and its version, which is not {@code seenVersion}
      * @throws TimeoutException              when the timeout passed first (never sooner)
-     * @throws InterruptedException          when the thread is interrupted while it waits (within
-     *                                       {@value Waits#SLICE_MILLIS} ms)
+     * @throws InterruptedException          when the thread is interrupted while it waits (within 100 ms on a
+     *                                       platform thread, at once on a virtual one)
      * @throws IllegalStateException         when this block is closed, also by another thread while this one
      *                                       waits
      * @throws IllegalArgumentException      when the timeout is negative

@@ -401,11 +401,14 @@ class SharedStringSyncTest {
             assertEquals("hello", s.get());
             assertEquals("hel", s.get(4));
             assertEquals('h', peer.segment().get(java.lang.foreign.ValueLayout.JAVA_CHAR_UNALIGNED, 0), "at offset 0");
-            for (var call : List.<org.junit.jupiter.api.function.Executable>of(s::version, s::snapshot,
-                    () -> s.awaitChange(0, LONG), () -> s.await(t -> true, LONG))) {
+            var calls = java.util.Map.<String, org.junit.jupiter.api.function.Executable>of("version", s::version,
+                    "snapshot", s::snapshot, "awaitChange", () -> s.awaitChange(0, LONG),
+                    "await", () -> s.await(t -> true, LONG));
+            calls.forEach((method, call) -> {
                 UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, call);
-                assertTrue(e.getMessage().contains("has exactly the example's 4096 bytes"), e.getMessage());
-            }
+                assertTrue(e.getMessage().startsWith(method + " needs the control area after the text, and the block "
+                        + name + " has exactly the example's 4096 bytes"), e.getMessage());
+            });
         }
         TestNames.assertNothingLeft(name);
     }
@@ -444,7 +447,15 @@ class SharedStringSyncTest {
             assertThrows(NullPointerException.class, () -> s.awaitChange(0, null));
             assertThrows(NullPointerException.class, () -> s.await(null, LONG));
             // A timeout too long for nanoseconds waits "forever", like any huge timeout, until a set.
-            FutureTask<SharedString.Snapshot> f = start(false, () -> s.awaitChange(0, Duration.ofSeconds(Long.MAX_VALUE)));
+            AtomicReference<Thread> waiter = new AtomicReference<>();
+            FutureTask<SharedString.Snapshot> f = start(false, () -> {
+                waiter.set(Thread.currentThread());
+                return s.awaitChange(0, Duration.ofSeconds(Long.MAX_VALUE));
+            });
+            while (waiter.get() == null) {
+                Thread.onSpinWait();
+            }
+            awaitWaiting(waiter.get());
             s.set("x");
             assertEquals(1, f.get(HANG, TimeUnit.SECONDS).version());
         }
