@@ -63,7 +63,7 @@ public final class LatchedText {
             SEQ.setVolatile(block, 0L, ++seq);
             someoneWaits = (int) WAITERS.getVolatile(block, 0L) != 0;
             VarHandle.storeStoreFence(); // copy1 changes only after seq turned readers to copy0
-            MemorySegment.copy(block, COPY0, block, COPY1, 2L * n + 2); // the units and the NUL, as stored
+            TextBlock.copyStored(block, COPY0, COPY1, n);
             DONE.setRelease(block, 0L, seq);
         } finally {
             sync.unlock(block);

@@ -156,6 +156,26 @@ public final class TextBlock {
     }
 
     /**
+     * Copies a text {@link #store} left at {@code from}, its {@code n} units and the NUL, to {@code to}: a second
+     * store would repeat {@code getChars} (90 ns for 2047 units), and {@code MemorySegment.copy} has a fixed cost
+     * (about 10 ns) larger than a short text, which moves four units per 64-bit word instead.
+     */
+    static void copyStored(MemorySegment block, long from, long to, int n) {
+        long bytes = 2L * n + 2;
+        if (n > SHORT_TEXT_UNITS) {
+            MemorySegment.copy(block, from, block, to, bytes);
+            return;
+        }
+        long i = 0;
+        for (; i + 8 <= bytes; i += 8) {
+            block.set(FOUR_UNITS, to + i, block.get(FOUR_UNITS, from + i));
+        }
+        for (; i < bytes; i += 2) {
+            block.set(UNIT, to + i, block.get(UNIT, from + i));
+        }
+    }
+
+    /**
      * Reads the text at the start of {@code block} as {@code GetSharedMem(buf, cchSize)} would into a buffer
      * of {@code cchSize} units.
      *

@@ -81,6 +81,24 @@ class LatchedTextTest {
     }
 
     @Test
+    @DisplayName("after a set copy1 holds exactly copy0's units and NUL, at every length around the word and bulk copies")
+    void copy1IsCopy0AtEveryLength() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment block = newBlock(arena);
+            RecordingSync sync = new RecordingSync();
+            for (int n : java.util.stream.IntStream.concat(java.util.stream.IntStream.rangeClosed(0, 40),
+                    java.util.stream.IntStream.rangeClosed(2040, 2047)).toArray()) {
+                block.asSlice(COPY1, TextLayout.EXAMPLE_BYTES).fill((byte) 0x5A); // garbage a copy must replace
+                String text = "0123456789abcdefghij".repeat(103).substring(0, n);
+                LatchedText.write(block, sync, text);
+                assertEquals(text, copy(block, COPY1), "length " + n);
+                assertEquals(-1, block.asSlice(COPY0, 2L * n + 2).mismatch(block.asSlice(COPY1, 2L * n + 2)),
+                        "copy1's bytes differ from copy0's at length " + n);
+            }
+        }
+    }
+
+    @Test
     @DisplayName("a set wakes once, after releasing the lock, when the waiter count is not 0, and only then")
     void aSetWakesOnlyWhenSomeoneWaits() {
         try (Arena arena = Arena.ofConfined()) {

@@ -114,10 +114,14 @@ class LinuxTextSyncTest {
                     sync(a).lock(block);
                     return null;
                 });
-                Thread.ofPlatform().start(waiter);
-                assertThrows(java.util.concurrent.TimeoutException.class, () -> waiter.get(50, TimeUnit.MILLISECONDS),
-                        "b is alive: a waits");
-                sync(b).unlock(block(b));
+                Thread waiting = Thread.ofPlatform().start(waiter);
+                try {
+                    assertThrows(java.util.concurrent.TimeoutException.class,
+                            () -> waiter.get(50, TimeUnit.MILLISECONDS), "b is alive: a waits");
+                } finally {
+                    sync(b).unlock(block(b));
+                    waiting.join(TimeUnit.SECONDS.toMillis(20)); // never detach under a thread using the block
+                }
                 waiter.get(20, TimeUnit.SECONDS);
                 assertEquals(1, LOCK.get(block, 0L));
                 sync(a).unlock(block);
