@@ -69,6 +69,22 @@ public final class LibC {
     // <sys/stat.h>
     /** {@code S_IRUSR | S_IWUSR}: mode 0600, the owner only. */
     public static final int S_IRUSR_S_IWUSR = 0600;
+    /** {@code S_IFMT}: the file-type bits of {@code st_mode}. */
+    public static final int S_IFMT = 0170000;
+    /** {@code S_IFREG}: a regular file, what a shared memory object is. */
+    public static final int S_IFREG = 0100000;
+    /** {@code S_IFDIR}: a directory. */
+    public static final int S_IFDIR = 0040000;
+    /** {@code S_IFIFO}: a FIFO (named pipe). */
+    public static final int S_IFIFO = 0010000;
+    /** {@code S_IFSOCK}: a socket. */
+    public static final int S_IFSOCK = 0140000;
+    /** {@code S_IFCHR}: a character device. */
+    public static final int S_IFCHR = 0020000;
+    /** {@code S_IFBLK}: a block device. */
+    public static final int S_IFBLK = 0060000;
+    /** {@code S_IFLNK}: a symbolic link. */
+    public static final int S_IFLNK = 0120000;
 
     /** The layout of the state {@code captureCallState("errno")} stores. */
     public static final StructLayout ERRNO_STATE_LAYOUT = Linker.Option.captureStateLayout();

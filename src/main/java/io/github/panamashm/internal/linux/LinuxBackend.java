@@ -9,6 +9,9 @@ import io.github.panamashm.internal.Names;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
 
 import static io.github.panamashm.internal.linux.LibC.*;
 
@@ -86,6 +89,7 @@ public final class LinuxBackend implements Backend {
                     + " execute or special bit, was %04o", mode));
         }
         String object = objectName(name);
+        String call = create ? "openOrCreate" : "openExisting";
         try (Calls c = new Calls(object)) {
             while (true) {
                 int fd = c.shmOpen(create ? O_RDWR | O_CREAT : O_RDWR, mode);
@@ -94,6 +98,12 @@ public final class LinuxBackend implements Backend {
                     if (errno == Errno.ENOENT && !create) {
                         throw new NoSuchSharedMemoryException(name, "shm_open(\"" + object + "\") failed: ENOENT ("
                                 + Errno.text(errno) + ")");
+                    }
+                    // A directory (EINVAL: glibc folds EISDIR into it), a socket (ENXIO), a symbolic link (ELOOP)...
+                    String kind = kindAt(name);
+                    if (kind != null) {
+                        throw notABlock(call, name, kind, " (shm_open failed: " + Errno.name(errno) + " ("
+                                + Errno.text(errno) + "))");
                     }
                     throw Errno.exception("shm_open", object, errno);
                 }
@@ -105,7 +115,12 @@ public final class LinuxBackend implements Backend {
                     if (st.nlink() == 0) {
                         continue; // the last detacher unlinked it while we waited: open the new one
                     }
-                    checkOwnership(create ? "openOrCreate" : "openExisting", object, st, mode);
+                    // Before anything could truncate, chmod or unlink it: a FIFO or a device opens and locks fine.
+                    String kind = kindOf(st.mode());
+                    if (kind != null) {
+                        throw notABlock(call, name, kind, "");
+                    }
+                    checkOwnership(call, object, st, mode);
                     long mapSize;
                     boolean created;
                     if (c.tryLock(fd, F_WRLCK, LIFETIME_BYTE)) {
@@ -117,7 +132,8 @@ public final class LinuxBackend implements Backend {
                         if (st.size() != 0 && st.size() != byteSize) {
                             throw new SharedMemoryException("openOrCreate", object, "an object of " + st.size()
                                     + " bytes exists with no process attached, not a block of " + byteSize
-                                    + " bytes; if it is stale, remove " + location(name));
+                                    + " bytes; it was left alone (if it is a block of another size left by a process"
+                                    + " that died, remove " + location(name) + ")");
                         }
                         unlinkOnFailure = true;
                         if (st.size() != 0) {
@@ -168,6 +184,34 @@ public final class LinuxBackend implements Backend {
                 }
             }
         }
+    }
+
+    /** @return what a file of mode {@code stMode} is, for a message ("a directory"); null for a regular file */
+    static String kindOf(int stMode) {
+        return switch (stMode & S_IFMT) {
+            case S_IFREG -> null;
+            case S_IFDIR -> "a directory";
+            case S_IFIFO -> "a FIFO (named pipe)";
+            case S_IFSOCK -> "a socket";
+            case S_IFCHR -> "a character device";
+            case S_IFBLK -> "a block device";
+            case S_IFLNK -> "a symbolic link";
+            default -> String.format("a file of type %07o", stMode & S_IFMT);
+        };
+    }
+
+    /** @return what the file of the block {@code name} is when shm_open failed on it; null when absent or regular */
+    private String kindAt(String name) {
+        try {
+            return kindOf((int) Files.getAttribute(Path.of(location(name)), "unix:mode", LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException | RuntimeException e) {
+            return null; // nothing there, or nothing more to say than shm_open's error
+        }
+    }
+
+    private SharedMemoryException notABlock(String call, String name, String kind, String detail) {
+        return new SharedMemoryException(call, objectName(name), location(name) + " is " + kind
+                + ", not a shared memory block" + detail + "; it was left alone");
     }
 
     /**
