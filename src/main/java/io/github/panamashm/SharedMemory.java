@@ -3,17 +3,21 @@ package io.github.panamashm;
 import io.github.panamashm.internal.Attachment;
 import io.github.panamashm.internal.Backend;
 import io.github.panamashm.internal.Names;
+import io.github.panamashm.internal.PeerWait;
 import io.github.panamashm.internal.Platform;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A named block of memory shared between processes, Java or native, on Windows and Linux.
@@ -42,6 +46,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Names follow the same rules on every OS (see {@link #openOrCreate(String, long)}); on Linux the block is
  * the POSIX shared memory object {@code "/" + name} (in {@code /dev/shm}), on Windows the file mapping
  * {@code name}. Instances are thread-safe.
+ *
+ * <p><b>Waiting for other processes.</b> On Linux an attach or a detach may have to wait for another process
+ * that is attaching or detaching the same name (a few system calls, normally). That wait is bounded by a
+ * deadline: 5 seconds by default, or the system property {@code io.github.panamashm.peerTimeout} (an ISO-8601
+ * duration such as {@code PT30S}, or milliseconds) for the whole JVM, or the {@code peerTimeout} argument of
+ * {@link #openOrCreate(String, long, Duration, Option...)} and {@link #openExisting(String, Duration, Option...)}
+ * for one block, its attach and its {@link #close()}. A process that stops while holding the name's lock (a
+ * {@code kill -STOP}, a debugger, a hung native peer) then makes {@code open} fail with a
+ * {@link SharedMemoryException} naming it, and {@code close} give up freeing the block after releasing what is
+ * this process's own. The wait sleeps between tries, so a waiting virtual thread does not hold its carrier, and
+ * {@link Thread#interrupt()} ends it with an {@link InterruptedIOException}.
  */
 public final class SharedMemory implements AutoCloseable {
     private static final Set<SharedMemory> OPEN = ConcurrentHashMap.newKeySet();
@@ -60,6 +75,8 @@ public final class SharedMemory implements AutoCloseable {
 
     private final String name;
     private final Attachment attachment;
+    /** How long this block's attach and detach may wait for another process. */
+    private final Duration peerTimeout;
     /**
      * The mapping with no scope, for this package's own bounded accesses between {@link #acquire()} and
      * {@link #release()}; never handed out.
@@ -68,20 +85,25 @@ public final class SharedMemory implements AutoCloseable {
     @SuppressWarnings("unused") // through STATE
     private volatile int state;
     /**
-     * Guards {@link #arena}, {@link #detached} and the making of {@link #segment}, and serialises close(): a
-     * second caller waits until the first has detached. Private, so no caller can hold it.
+     * Guards {@link #arena}, {@link #detached}, {@link #detachDeadline} and the making of {@link #segment}, and
+     * serialises close(): a second caller waits until the first has detached. Private, so no caller can hold
+     * it. Not a monitor: a detach may wait for another process, and a virtual thread waiting inside
+     * {@code synchronized} holds its carrier on JDK 22 and 23.
      */
-    private final Object lock = new Object();
+    private final ReentrantLock lock = new ReentrantLock();
     /** Made by the first {@link #segment()}; guarded by {@link #lock}. */
     private Arena arena;
     private volatile MemorySegment segment;
     /** Guarded by {@link #lock}: the detach has run. */
     private boolean detached;
+    /** Guarded by {@link #lock}: when the detach that close is running gives up waiting for another process. */
+    private long detachDeadline;
     private volatile IOException detachFailure;
 
-    private SharedMemory(String name, Attachment attachment) {
+    private SharedMemory(String name, Attachment attachment, Duration peerTimeout) {
         this.name = name;
         this.attachment = attachment;
+        this.peerTimeout = peerTimeout;
         this.unscoped = attachment.address().reinterpret(attachment.byteSize());
         OPEN.add(this);
         ExitHook.install();
@@ -102,7 +124,11 @@ public final class SharedMemory implements AutoCloseable {
      * @return the attached block; close it to detach
      * @throws IllegalArgumentException when the name breaks a rule or byteSize is not positive
      * @throws SharedMemoryException    when the OS refuses, or an object of that name exists that is not a
-     *                                  block of a usable size
+     *                                  block of a usable size, or is no block at all (a directory, a FIFO...), or
+     *                                  another process holds the name's lock past the deadline (see
+     *                                  {@link SharedMemory Waiting for other processes})
+     * @throws InterruptedIOException   when the thread is interrupted while waiting for another process; its
+     *                                  interrupt status is set and nothing is attached
      * @throws UnsupportedOperationException on an OS panama-shm has no backend for
      */
     public static SharedMemory openOrCreate(String name, long byteSize) throws IOException {
@@ -129,13 +155,42 @@ public final class SharedMemory implements AutoCloseable {
      * @see Option
      */
     public static SharedMemory openOrCreate(String name, long byteSize, Option... options) throws IOException {
+        return openOrCreate(name, byteSize, PeerWait.timeout(), options);
+    }
+
+    /**
+     * {@link #openOrCreate(String, long, Option...)} with its own deadline for waiting on other processes,
+     * instead of the JVM's ({@code io.github.panamashm.peerTimeout}, else 5 seconds). It bounds this attach
+     * and this block's {@link #close()}.
+     *
+     * <pre>{@code
+     * // give up after 200 ms if a stopped peer holds "jobs"' lock; the SharedMemoryException names it
+     * SharedMemory m = SharedMemory.openOrCreate("jobs", 4096, Duration.ofMillis(200));
+     * }</pre>
+     *
+     * @param name        the block's name, under the rules of {@link #openOrCreate(String, long)}
+     * @param byteSize    its size in bytes, at least 1; an existing block smaller than this is refused
+     * @param peerTimeout how long this attach, and later this block's detach, may wait for another process
+     *                    that holds the name's lock; positive
+     * @param options     see {@link Option}
+     * @return the attached block; close it to detach
+     * @throws IllegalArgumentException when the name breaks a rule, byteSize or peerTimeout is not positive
+     * @throws SharedMemoryException    as {@link #openOrCreate(String, long)}, and when another process holds
+     *                                  the name's lock for longer than {@code peerTimeout}
+     * @throws InterruptedIOException   when the thread is interrupted while waiting; its interrupt status is set
+     * @throws IOException              as {@link #openOrCreate(String, long)}
+     */
+    public static SharedMemory openOrCreate(String name, long byteSize, Duration peerTimeout, Option... options)
+            throws IOException {
         int mode = Option.mode(options);
         Backend backend = Platform.backend();
         Names.check(name, Platform.os());
         if (byteSize < 1) {
             throw new IllegalArgumentException("byteSize must be at least 1, was " + byteSize);
         }
-        return new SharedMemory(name, backend.openOrCreate(name, byteSize, mode));
+        PeerWait.check(peerTimeout);
+        return new SharedMemory(name, backend.openOrCreate(name, byteSize, mode, PeerWait.deadline(peerTimeout)),
+                peerTimeout);
     }
 
     /**
@@ -150,10 +205,30 @@ public final class SharedMemory implements AutoCloseable {
      * @see Option
      */
     public static SharedMemory openExisting(String name, Option... options) throws IOException {
+        return openExisting(name, PeerWait.timeout(), options);
+    }
+
+    /**
+     * {@link #openExisting(String, Option...)} with its own deadline for waiting on other processes, as
+     * {@link #openOrCreate(String, long, Duration, Option...)}.
+     *
+     * @param name        the block's name, under the rules of {@link #openOrCreate(String, long)}
+     * @param peerTimeout how long this attach, and later this block's detach, may wait for another process
+     *                    that holds the name's lock; positive
+     * @param options     see {@link Option}
+     * @return the attached block; close it to detach
+     * @throws NoSuchSharedMemoryException when no process is attached to a block of that name
+     * @throws IllegalArgumentException    when the name breaks a rule or peerTimeout is not positive
+     * @throws InterruptedIOException      when the thread is interrupted while waiting; its interrupt status is set
+     * @throws IOException                 as {@link #openExisting(String)}, and a {@link SharedMemoryException}
+     *                                     when another process holds the name's lock for longer than peerTimeout
+     */
+    public static SharedMemory openExisting(String name, Duration peerTimeout, Option... options) throws IOException {
         int mode = Option.mode(options);
         Backend backend = Platform.backend();
         Names.check(name, Platform.os());
-        return new SharedMemory(name, backend.openExisting(name, mode));
+        PeerWait.check(peerTimeout);
+        return new SharedMemory(name, backend.openExisting(name, mode, PeerWait.deadline(peerTimeout)), peerTimeout);
     }
 
     /**
@@ -247,7 +322,8 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     private MemorySegment makeSegment() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (segment == null) {
                 long size = attachment.byteSize();
                 if (isClosed()) {
@@ -264,6 +340,8 @@ public final class SharedMemory implements AutoCloseable {
                 }
             }
             return segment;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -314,14 +392,25 @@ public final class SharedMemory implements AutoCloseable {
      *
      * @throws IllegalStateException when a thread is still using the segment (for example passed to a native
      *                               call); the block stays attached and close can be called again
-     * @throws UncheckedIOException  when the OS failed to release the block; it is detached as far as it could be
+     * @throws UncheckedIOException  when the OS failed to release the block, or when another process held the
+     *                               name's lock past this block's deadline (see {@link SharedMemory Waiting for
+     *                               other processes}) or the thread was interrupted while waiting for it: the
+     *                               block is then unmapped and this process's descriptor closed, but it is not
+     *                               freed; the object stays until the next attacher resets it, as after a crash
      */
     @Override
     public void close() {
-        synchronized (lock) {
+        close(PeerWait.deadline(peerTimeout));
+    }
+
+    /** {@link #close()}, giving up waiting for another process at {@code deadline} ({@link System#nanoTime()}). */
+    private void close(long deadline) {
+        lock.lock();
+        try {
             if (detached) {
                 return;
             }
+            detachDeadline = deadline;
             STATE.getAndBitwiseOr(this, CLOSED);
             // New acquires now fail; wait for the few that are between acquire and release (a bounded copy).
             for (int spins = 0; (int) STATE.getVolatile(this) != CLOSED; spins++) {
@@ -343,6 +432,8 @@ public final class SharedMemory implements AutoCloseable {
                 detach();
             }
             detached = true;
+        } finally {
+            lock.unlock();
         }
         OPEN.remove(this);
         IOException failure = detachFailure;
@@ -351,9 +442,10 @@ public final class SharedMemory implements AutoCloseable {
         }
     }
 
+    /** Runs once, in the thread that closes, holding {@link #lock}: directly or as the arena's cleanup. */
     private void detach() {
         try {
-            attachment.detach();
+            attachment.detach(detachDeadline);
         } catch (IOException e) {
             detachFailure = e;
         }

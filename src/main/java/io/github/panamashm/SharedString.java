@@ -4,6 +4,7 @@ import io.github.panamashm.internal.TextBlock;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 
 /**
  * The example's shared text block: a NUL-terminated UTF-16LE string in a {@value #BYTE_SIZE}-byte block,
@@ -84,6 +85,22 @@ public final class SharedString implements AutoCloseable {
      */
     public static SharedString open(String name, SharedMemory.Option... options) throws IOException {
         return new SharedString(SharedMemory.openOrCreate(name, BYTE_SIZE, options));
+    }
+
+    /**
+     * Attaches to the text block {@code name} with its own deadline for waiting on other processes: see
+     * {@link SharedMemory#openOrCreate(String, long, Duration, SharedMemory.Option...)}.
+     *
+     * @param name        the block's name, under the rules of {@link SharedMemory#openOrCreate(String, long)}
+     * @param peerTimeout how long this attach, and later this block's detach, may wait for another process
+     *                    that holds the name's lock; positive
+     * @param options     see {@link SharedMemory.Option}
+     * @return the attached text block; close it to detach
+     * @throws IOException as {@link SharedMemory#openOrCreate(String, long, Duration, SharedMemory.Option...)}
+     */
+    public static SharedString open(String name, Duration peerTimeout, SharedMemory.Option... options)
+            throws IOException {
+        return new SharedString(SharedMemory.openOrCreate(name, BYTE_SIZE, peerTimeout, options));
     }
 
     /**

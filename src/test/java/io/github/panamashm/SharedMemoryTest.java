@@ -102,8 +102,8 @@ class SharedMemoryTest {
         Path link = Files.createSymbolicLink(TestNames.shmFile(name), Path.of("/dev/null"));
         try {
             SharedMemoryException e = assertThrows(SharedMemoryException.class, () -> SharedString.open(name));
-            assertEquals("shm_open(\"/" + name + "\") failed: ELOOP (Too many levels of symbolic links)",
-                    e.getMessage());
+            assertEquals("shm_open(\"/" + name + "\") failed: ELOOP (Too many levels of symbolic links; /dev/shm/" + name
+                    + " is a symbolic link, not a shared memory block, and was left alone)", e.getMessage());
             assertEquals("shm_open", e.call());
             assertEquals("/" + name, e.object());
             assertEquals(40, e.errorCode());

@@ -50,6 +50,25 @@ public interface Backend {
     }
 
     /**
+     * {@link #openOrCreate(String, long, int)} that waits for another process (a peer holding the block's
+     * attach lock) no later than {@code deadline}. Backends whose attach never waits need not override it.
+     *
+     * @param deadline the {@link System#nanoTime()} at which a wait gives up
+     */
+    default Attachment openOrCreate(String name, long byteSize, int mode, long deadline) throws IOException {
+        return openOrCreate(name, byteSize, mode);
+    }
+
+    /**
+     * {@link #openExisting(String, int)} that waits for another process no later than {@code deadline}.
+     *
+     * @param deadline the {@link System#nanoTime()} at which a wait gives up
+     */
+    default Attachment openExisting(String name, int mode, long deadline) throws IOException {
+        return openExisting(name, mode);
+    }
+
+    /**
      * OpenFileMappingW semantics: attach to a block some process is attached to, or fail with
      * {@code NoSuchSharedMemoryException}. The size is the existing block's.
      */

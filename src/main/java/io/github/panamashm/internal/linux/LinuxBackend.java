@@ -5,13 +5,16 @@ import io.github.panamashm.SharedMemoryException;
 import io.github.panamashm.internal.Attachment;
 import io.github.panamashm.internal.Backend;
 import io.github.panamashm.internal.Names;
+import io.github.panamashm.internal.PeerWait;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 
 import static io.github.panamashm.internal.linux.LibC.*;
 
@@ -25,7 +28,7 @@ import static io.github.panamashm.internal.linux.LibC.*;
  * each other, and the kernel drops them when a killed process's descriptors close. <b>Byte 1</b> is the
  * attach/detach mutex; <b>byte 0</b> the lifetime lock, read-locked by every attacher while attached.
  * <ul>
- *   <li>attach: open (creating if absent); write-lock byte 1, waiting; if the object was unlinked meanwhile
+ *   <li>attach: open (creating if absent); write-lock byte 1, waiting (never past the deadline: see below); if the object was unlinked meanwhile
  *       ({@code st_nlink == 0}) close and start again. If a write lock on byte 0 is granted, nobody is
  *       attached: reset the block (truncate to 0, then to its size; an existing size other than 0 or exactly
  *       ours means the object is not ours: refuse) and report created, then turn that lock into a read lock
@@ -37,6 +40,12 @@ import static io.github.panamashm.internal.linux.LibC.*;
  * </ul>
  * A crash leaves at most an object nobody holds a lock on; the next attacher finds byte 0 free and resets
  * it, so nothing a dead process wrote is ever taken for live data.
+ *
+ * <p>Byte 1 is waited for by polling {@code F_OFD_SETLK} with {@link PeerWait.Backoff}, never with a blocking
+ * {@code F_OFD_SETLKW}: a peer that stops while holding it ({@code kill -STOP}, a debugger) must not hang this
+ * JVM, pin a virtual thread's carrier, or ignore an interrupt. At the deadline an attach fails, naming the
+ * holder where {@code /proc} shows it; a detach gives up freeing the block but still unmaps it and closes its
+ * descriptor, which is what a crash does: the object stays until the next attacher resets it.
  */
 public final class LinuxBackend implements Backend {
     private static final long MUTEX_BYTE = 1;
@@ -61,29 +70,41 @@ public final class LinuxBackend implements Backend {
 
     @Override
     public Attachment openOrCreate(String name, long byteSize) throws IOException {
-        return attach(name, byteSize, true, PRIVATE_MODE);
+        return openOrCreate(name, byteSize, PRIVATE_MODE);
     }
 
     @Override
     public Attachment openOrCreate(String name, long byteSize, int mode) throws IOException {
-        return attach(name, byteSize, true, mode);
+        return openOrCreate(name, byteSize, mode, PeerWait.deadline(PeerWait.timeout()));
+    }
+
+    @Override
+    public Attachment openOrCreate(String name, long byteSize, int mode, long deadline) throws IOException {
+        return attach(name, byteSize, true, mode, deadline);
     }
 
     @Override
     public Attachment openExisting(String name) throws IOException {
-        return attach(name, 0, false, PRIVATE_MODE);
+        return openExisting(name, PRIVATE_MODE);
     }
 
     @Override
     public Attachment openExisting(String name, int mode) throws IOException {
-        return attach(name, 0, false, mode);
+        return openExisting(name, mode, PeerWait.deadline(PeerWait.timeout()));
+    }
+
+    @Override
+    public Attachment openExisting(String name, int mode, long deadline) throws IOException {
+        return attach(name, 0, false, mode, deadline);
     }
 
     /**
      * @param mode the permission bits a new object gets and the most an existing one may have: 0600 for a
      *             private block, wider for one shared with other users on purpose
+     * @param deadline the {@link System#nanoTime()} after which waiting for byte 1 gives up
      */
-    private Attachment attach(String name, long byteSize, boolean create, int mode) throws IOException {
+    private Attachment attach(String name, long byteSize, boolean create, int mode, long deadline)
+            throws IOException {
         if ((mode & ~0666) != 0 || (mode & 0600) != 0600) {
             throw new IllegalArgumentException(String.format("mode must grant the owner read and write and no"
                     + " execute or special bit, was %04o", mode));
@@ -101,16 +122,14 @@ public final class LinuxBackend implements Backend {
                     }
                     // A directory (EINVAL: glibc folds EISDIR into it), a socket (ENXIO), a symbolic link (ELOOP)...
                     String kind = kindAt(name);
-                    if (kind != null) {
-                        throw notABlock(call, name, kind, " (shm_open failed: " + Errno.name(errno) + " ("
-                                + Errno.text(errno) + "))");
-                    }
-                    throw Errno.exception("shm_open", object, errno);
+                    throw kind == null ? Errno.exception("shm_open", object, errno)
+                            : new SharedMemoryException("shm_open", object, errno, Errno.name(errno),
+                                    Errno.text(errno) + "; " + notABlock(name, kind));
                 }
                 boolean attached = false;
                 boolean unlinkOnFailure = false;
                 try {
-                    c.lockWait(fd, F_WRLCK, MUTEX_BYTE);
+                    c.lockMutex(fd, deadline, call, "nothing was attached");
                     Stat st = c.fstat(fd);
                     if (st.nlink() == 0) {
                         continue; // the last detacher unlinked it while we waited: open the new one
@@ -118,7 +137,7 @@ public final class LinuxBackend implements Backend {
                     // Before anything could truncate, chmod or unlink it: a FIFO or a device opens and locks fine.
                     String kind = kindOf(st.mode());
                     if (kind != null) {
-                        throw notABlock(call, name, kind, "");
+                        throw new SharedMemoryException(call, object, notABlock(name, kind));
                     }
                     checkOwnership(call, object, st, mode);
                     long mapSize;
@@ -209,9 +228,8 @@ public final class LinuxBackend implements Backend {
         }
     }
 
-    private SharedMemoryException notABlock(String call, String name, String kind, String detail) {
-        return new SharedMemoryException(call, objectName(name), location(name) + " is " + kind
-                + ", not a shared memory block" + detail + "; it was left alone");
+    private String notABlock(String name, String kind) {
+        return location(name) + " is " + kind + ", not a shared memory block, and was left alone";
     }
 
     /**
@@ -244,7 +262,7 @@ public final class LinuxBackend implements Backend {
         static final int VALUE = LibC.geteuid();
     }
 
-    record Stat(long nlink, int mode, int uid, long size) {
+    record Stat(long dev, long ino, long nlink, int mode, int uid, long size) {
     }
 
     /** One attach or detach: the calls it makes, each with errno captured into its own segment. */
@@ -279,16 +297,34 @@ public final class LinuxBackend implements Backend {
             return lock;
         }
 
-        void lockWait(int fd, short type, long start) throws SharedMemoryException {
-            MemorySegment lock = flock(type, start);
-            while (true) {
-                MemorySegment state = errnoState();
-                if (fcntl(state, fd, F_OFD_SETLKW, lock) == 0) {
-                    return;
+        /**
+         * Write-locks byte 1, trying until {@code deadline}.
+         *
+         * @param call        the operation waiting, for the messages
+         * @param consequence what giving up leaves, for the messages
+         * @throws SharedMemoryException   at the deadline, naming the holder where /proc shows it
+         * @throws InterruptedIOException when the thread is interrupted while waiting; its interrupt status is set
+         */
+        void lockMutex(int fd, long deadline, String call, String consequence) throws IOException {
+            long start = System.nanoTime();
+            PeerWait.Backoff backoff = new PeerWait.Backoff(deadline);
+            while (!tryLock(fd, F_WRLCK, MUTEX_BYTE)) {
+                boolean again;
+                try {
+                    again = backoff.pause();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException(call + "(\"" + object + "\") interrupted while waiting for"
+                            + " another process to release the block's attach/detach lock (byte 1); " + consequence);
                 }
-                int errno = errno(state);
-                if (errno != Errno.EINTR) {
-                    throw Errno.exception("fcntl(F_OFD_SETLKW)", object, errno);
+                if (!again) {
+                    Stat st = fstat(fd);
+                    List<String> holders = ProcLocks.writeLockHolders(st.dev(), st.ino(), MUTEX_BYTE);
+                    throw new SharedMemoryException(call, object, "the block's attach/detach lock (byte 1) is held"
+                            + " by " + (holders.isEmpty() ? "another process" : String.join(", ", holders))
+                            + ", which did not release it within " + (System.nanoTime() - start) / 1_000_000
+                            + " ms (a process stopped by a signal or a debugger, or hung, holds it); " + consequence
+                            + "; wait longer with a peerTimeout argument or -D" + PeerWait.PROPERTY);
                 }
             }
         }
@@ -322,7 +358,8 @@ public final class LinuxBackend implements Backend {
             long nlink = structs == LinuxStructs.X86_64
                     ? (long) structs.stNlink.get(buf, 0L)
                     : Integer.toUnsignedLong((int) structs.stNlink.get(buf, 0L));
-            return new Stat(nlink, (int) structs.stMode.get(buf, 0L), (int) structs.stUid.get(buf, 0L),
+            return new Stat((long) structs.stDev.get(buf, 0L), (long) structs.stIno.get(buf, 0L), nlink,
+                    (int) structs.stMode.get(buf, 0L), (int) structs.stUid.get(buf, 0L),
                     (long) structs.stSize.get(buf, 0L));
         }
 
@@ -400,14 +437,20 @@ public final class LinuxBackend implements Backend {
 
         @Override
         public void detach() throws IOException {
-            SharedMemoryException failure = null;
+            detach(PeerWait.deadline(PeerWait.timeout()));
+        }
+
+        @Override
+        public void detach(long deadline) throws IOException {
+            IOException failure = null;
             try (Calls c = new Calls(object)) {
                 int errno = c.munmap(address(), byteSize());
                 if (errno != 0) {
                     failure = Errno.exception("munmap", object, errno);
                 }
                 try {
-                    c.lockWait(fd, F_WRLCK, MUTEX_BYTE);
+                    c.lockMutex(fd, deadline, "detach", "detached without freeing the block: its mapping and"
+                            + " descriptor are released, and the object stays until the next attacher resets it");
                     if (c.fstat(fd).nlink() > 0 && c.tryLock(fd, F_WRLCK, LIFETIME_BYTE)) {
                         errno = c.shmUnlink(); // the last one out frees the block
                         if (errno == Errno.EPERM || errno == Errno.EACCES) {
@@ -424,7 +467,7 @@ public final class LinuxBackend implements Backend {
                             failure = Errno.exception("shm_unlink", object, errno);
                         }
                     }
-                } catch (SharedMemoryException e) {
+                } catch (IOException e) {
                     if (failure == null) {
                         failure = e;
                     }

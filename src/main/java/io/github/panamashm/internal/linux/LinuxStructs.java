@@ -89,6 +89,8 @@ public enum LinuxStructs {
 
     private final StructLayout stat;
     private final int statVer;
+    final VarHandle stDev;
+    final VarHandle stIno;
     final VarHandle stNlink;
     final VarHandle stMode;
     final VarHandle stUid;
@@ -97,6 +99,8 @@ public enum LinuxStructs {
     LinuxStructs(StructLayout stat, int statVer) {
         this.stat = stat;
         this.statVer = statVer;
+        this.stDev = stat.varHandle(groupElement("st_dev"));
+        this.stIno = stat.varHandle(groupElement("st_ino"));
         this.stNlink = stat.varHandle(groupElement("st_nlink"));
         this.stMode = stat.varHandle(groupElement("st_mode"));
         this.stUid = stat.varHandle(groupElement("st_uid"));
