@@ -14,9 +14,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -57,10 +60,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link SharedMemoryException} naming it, and {@code close} give up freeing the block after releasing what is
  * this process's own. The wait sleeps between tries, so a waiting virtual thread does not hold its carrier, and
  * {@link Thread#interrupt()} ends it with an {@link InterruptedIOException}.
+ *
+ * <p><b>At exit.</b> When the JVM exits normally ({@code main} returns, {@link System#exit}, SIGINT or
+ * SIGTERM), panama-shm's shutdown hook closes every block still open, each within its deadline, so that the
+ * last process out frees it; attaches under way when it starts are waited for and detached again. Nothing is
+ * left in {@code /dev/shm}, whatever other threads are doing. Once the JVM's shutdown has begun, every open
+ * throws {@link IllegalStateException} before any system call. Shutdown hooks run concurrently and in no
+ * defined order, so a shutdown hook of your own may rely on this much: it cannot open a block (the
+ * {@code IllegalStateException} leaves nothing behind); a block opened earlier may already be closed by
+ * panama-shm's hook, and then answers {@link IllegalStateException} ("closed by panama-shm's exit hook"), never
+ * a crash; closing it again is harmless. To leave something in a block at exit, write it before calling
+ * {@code System.exit}. A halt ({@link Runtime#halt}, {@code kill -9}, a crash) runs no hook: the block is freed
+ * by the next process that attaches to its name, which finds it abandoned and resets it.
  */
 public final class SharedMemory implements AutoCloseable {
-    private static final Set<SharedMemory> OPEN = ConcurrentHashMap.newKeySet();
-
     /** {@link #state}: set once close has begun; the other bits count threads inside {@link #acquire()}. */
     private static final int CLOSED = Integer.MIN_VALUE;
     private static final VarHandle STATE;
@@ -99,14 +112,45 @@ public final class SharedMemory implements AutoCloseable {
     /** Guarded by {@link #lock}: when the detach that close is running gives up waiting for another process. */
     private long detachDeadline;
     private volatile IOException detachFailure;
+    /** Set when the exit hook closed the block, for the message a late user gets. */
+    private volatile boolean closedAtExit;
 
     private SharedMemory(String name, Attachment attachment, Duration peerTimeout) {
         this.name = name;
         this.attachment = attachment;
         this.peerTimeout = peerTimeout;
         this.unscoped = attachment.address().reinterpret(attachment.byteSize());
-        OPEN.add(this);
-        ExitHook.install();
+    }
+
+    /** What an open does at the OS level; {@link #open} wraps it in the exit hook's bookkeeping. */
+    private interface Attach {
+        Attachment attach(long deadline) throws IOException;
+    }
+
+    /**
+     * Attaches with {@code attach}, admitted by the exit hook: refused once the JVM's shutdown has begun,
+     * and, when shutdown begins while it runs, detached again before the exception says so.
+     */
+    private static SharedMemory open(String name, Duration peerTimeout, Attach attach) throws IOException {
+        long deadline = PeerWait.deadline(peerTimeout);
+        ExitHook.admit(deadline, peerTimeout);
+        SharedMemory m = null;
+        try {
+            m = new SharedMemory(name, attach.attach(deadline), peerTimeout);
+        } finally {
+            if (m == null) {
+                ExitHook.abandoned();
+            }
+        }
+        if (!ExitHook.register(m)) {
+            try {
+                m.close(); // the exit hook has run or is running: undo rather than leave it attached
+            } finally {
+                ExitHook.abandoned();
+            }
+            throw ExitHook.shuttingDown();
+        }
+        return m;
     }
 
     /**
@@ -129,6 +173,7 @@ public final class SharedMemory implements AutoCloseable {
      *                                  {@link SharedMemory Waiting for other processes})
      * @throws InterruptedIOException   when the thread is interrupted while waiting for another process; its
      *                                  interrupt status is set and nothing is attached
+     * @throws IllegalStateException    once the JVM's shutdown has begun (see {@link SharedMemory At exit})
      * @throws UnsupportedOperationException on an OS panama-shm has no backend for
      */
     public static SharedMemory openOrCreate(String name, long byteSize) throws IOException {
@@ -178,6 +223,7 @@ public final class SharedMemory implements AutoCloseable {
      * @throws SharedMemoryException    as {@link #openOrCreate(String, long)}, and when another process holds
      *                                  the name's lock for longer than {@code peerTimeout}
      * @throws InterruptedIOException   when the thread is interrupted while waiting; its interrupt status is set
+     * @throws IllegalStateException    once the JVM's shutdown has begun
      * @throws IOException              as {@link #openOrCreate(String, long)}
      */
     public static SharedMemory openOrCreate(String name, long byteSize, Duration peerTimeout, Option... options)
@@ -189,8 +235,7 @@ public final class SharedMemory implements AutoCloseable {
             throw new IllegalArgumentException("byteSize must be at least 1, was " + byteSize);
         }
         PeerWait.check(peerTimeout);
-        return new SharedMemory(name, backend.openOrCreate(name, byteSize, mode, PeerWait.deadline(peerTimeout)),
-                peerTimeout);
+        return open(name, peerTimeout, deadline -> backend.openOrCreate(name, byteSize, mode, deadline));
     }
 
     /**
@@ -220,6 +265,7 @@ public final class SharedMemory implements AutoCloseable {
      * @throws NoSuchSharedMemoryException when no process is attached to a block of that name
      * @throws IllegalArgumentException    when the name breaks a rule or peerTimeout is not positive
      * @throws InterruptedIOException      when the thread is interrupted while waiting; its interrupt status is set
+     * @throws IllegalStateException       once the JVM's shutdown has begun
      * @throws IOException                 as {@link #openExisting(String)}, and a {@link SharedMemoryException}
      *                                     when another process holds the name's lock for longer than peerTimeout
      */
@@ -228,7 +274,7 @@ public final class SharedMemory implements AutoCloseable {
         Backend backend = Platform.backend();
         Names.check(name, Platform.os());
         PeerWait.check(peerTimeout);
-        return new SharedMemory(name, backend.openExisting(name, mode, PeerWait.deadline(peerTimeout)), peerTimeout);
+        return open(name, peerTimeout, deadline -> backend.openExisting(name, mode, deadline));
     }
 
     /**
@@ -287,7 +333,9 @@ public final class SharedMemory implements AutoCloseable {
      * @return the attached block; close it to detach
      * @throws NoSuchSharedMemoryException when no process is attached to a block of that name
      * @throws IllegalArgumentException    when the name breaks a rule
-     * @throws SharedMemoryException       when the OS refuses
+     * @throws SharedMemoryException       when the OS refuses, or the name's lock is held past the deadline
+     * @throws InterruptedIOException      when the thread is interrupted while waiting for another process
+     * @throws IllegalStateException       once the JVM's shutdown has begun
      * @throws UnsupportedOperationException on an OS panama-shm has no backend for
      */
     public static SharedMemory openExisting(String name) throws IOException {
@@ -435,7 +483,7 @@ public final class SharedMemory implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        OPEN.remove(this);
+        ExitHook.closed(this);
         IOException failure = detachFailure;
         if (failure != null) {
             throw new UncheckedIOException(failure);
@@ -454,26 +502,159 @@ public final class SharedMemory implements AutoCloseable {
     @Override
     public String toString() {
         return "SharedMemory[name=" + name + ", byteSize=" + byteSize() + ", created=" + created()
-                + (isClosed() ? ", closed" : "") + "]";
+                + (!isClosed() ? "" : closedAtExit ? ", closed by panama-shm's exit hook" : ", closed") + "]";
     }
 
-    /** Detaches every block still open when the JVM exits normally, so the last exit frees the block. */
+    /**
+     * The blocks this JVM has open, and the shutdown hook that detaches them when it exits normally, so that
+     * the last process out frees a block even when nobody closed it.
+     *
+     * <p>The hook is registered only while a block is open or being attached, so that it keeps the class
+     * loader that loaded panama-shm reachable no longer than its blocks; its thread carries no context class
+     * loader and no inheritable thread locals. No attach starts once the JVM's shutdown has begun (the
+     * Runtime then refuses to add or remove hooks, which is how {@link #admit} tells): a block opened then
+     * would outlive the hook. An attach that got past that check before is waited for by the hook, and
+     * detaches itself again when it finds the hook running. Everything is bookkept under one monitor, held
+     * only for a few steps, never across a wait on another process.
+     */
     private static final class ExitHook {
+        private static final Object LOCK = new Object();
+        /** Guarded by {@link #LOCK}; SharedMemory keeps Object's identity equality. */
+        private static final Set<SharedMemory> OPEN = new HashSet<>();
+        private static final Thread HOOK = Thread.ofPlatform().name("panama-shm exit")
+                .inheritInheritableThreadLocals(false).unstarted(ExitHook::run);
+        /** Never registered: removing it asks the Runtime whether shutdown has begun. */
+        private static final Thread PROBE = Thread.ofPlatform().unstarted(() -> {
+        });
+        /** Guarded by {@link #LOCK}: attaches admitted that have not yet registered or given up. */
+        private static int attaching;
+        /** Guarded by {@link #LOCK}: when every attach in flight has ended, undo included. */
+        private static long attachingUntil;
+        /** Guarded by {@link #LOCK}. */
+        private static boolean registered;
+        /** Guarded by {@link #LOCK}: the hook has begun; no block joins {@link #OPEN} any more. */
+        private static boolean running;
+
         static {
-            Runtime.getRuntime().addShutdownHook(new Thread(ExitHook::closeAll, "panama-shm exit"));
+            HOOK.setContextClassLoader(null);
         }
 
-        static void install() {
-            // Loading this class registers the hook exactly once.
+        private ExitHook() {
         }
 
-        private static void closeAll() {
-            for (SharedMemory m : OPEN) {
-                try {
-                    m.close();
-                } catch (RuntimeException e) {
-                    System.err.println("panama-shm: could not detach " + m.name + " at exit: " + e);
+        static IllegalStateException shuttingDown() {
+            return new IllegalStateException("the JVM is shutting down: panama-shm attaches no block once"
+                    + " shutdown has begun, since its exit hook could not detach it");
+        }
+
+        /**
+         * Admits an attach that gives up waiting at {@code deadline}; it must end with {@link #register} or
+         * {@link #abandoned}.
+         *
+         * @throws IllegalStateException once the JVM's shutdown has begun, before any system call
+         */
+        static void admit(long deadline, Duration peerTimeout) {
+            synchronized (LOCK) {
+                if (running) {
+                    throw shuttingDown();
                 }
+                try {
+                    if (registered) {
+                        Runtime.getRuntime().removeShutdownHook(PROBE);
+                    } else {
+                        Runtime.getRuntime().addShutdownHook(HOOK);
+                        registered = true;
+                    }
+                } catch (IllegalStateException e) {
+                    throw shuttingDown();
+                }
+                // The attach ends by its deadline; an undo then waits at most as long again.
+                long until = deadline + peerTimeout.toNanos();
+                if (attaching++ == 0 || until - attachingUntil > 0) {
+                    attachingUntil = until;
+                }
+            }
+        }
+
+        /**
+         * @return true when {@code m} is now open and the hook will detach it; false when the hook has begun,
+         *         in which case the caller detaches it and calls {@link #abandoned()}
+         */
+        static boolean register(SharedMemory m) {
+            synchronized (LOCK) {
+                if (running) {
+                    return false;
+                }
+                attaching--;
+                OPEN.add(m);
+                return true;
+            }
+        }
+
+        /** An admitted attach failed, or was undone. */
+        static void abandoned() {
+            synchronized (LOCK) {
+                attaching--;
+                LOCK.notifyAll();
+                unregisterWhenIdle();
+            }
+        }
+
+        static void closed(SharedMemory m) {
+            synchronized (LOCK) {
+                OPEN.remove(m);
+                unregisterWhenIdle();
+            }
+        }
+
+        private static void unregisterWhenIdle() {
+            if (registered && !running && OPEN.isEmpty() && attaching == 0) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(HOOK);
+                    registered = false;
+                } catch (IllegalStateException e) {
+                    // shutdown has begun: the hook runs, and finds nothing to do
+                }
+            }
+        }
+
+        /** The hook: detaches every open block, each within its deadline, and waits for attaches in flight. */
+        private static void run() {
+            long start = System.nanoTime();
+            List<SharedMemory> blocks;
+            synchronized (LOCK) {
+                running = true;
+                blocks = new ArrayList<>(OPEN);
+            }
+            for (SharedMemory m : blocks) {
+                try {
+                    m.closedAtExit = true;
+                    m.close(start + m.peerTimeout.toNanos()); // one deadline for all: the exit waits once
+                } catch (Throwable e) {
+                    report("could not detach " + m.name + " at exit: " + e);
+                }
+            }
+            synchronized (LOCK) {
+                while (attaching > 0) {
+                    long left = attachingUntil - System.nanoTime();
+                    if (left <= 0) {
+                        report(attaching + " attach(es) still running at exit: the objects they create may stay");
+                        break;
+                    }
+                    try {
+                        LOCK.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                    } catch (InterruptedException e) {
+                        break;
+                    }
+                }
+            }
+        }
+
+        private static void report(String what) {
+            try {
+                System.err.println("panama-shm: " + what);
+            } catch (Throwable ignored) {
+                // nothing more to do at exit
             }
         }
     }

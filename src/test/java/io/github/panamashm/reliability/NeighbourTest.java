@@ -19,8 +19,10 @@ import org.junit.jupiter.api.condition.OS;
 
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
@@ -43,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @EnabledOnOs(OS.LINUX)
 class NeighbourTest {
-    private static final String TOKEN = "rel-nb-" + UUID.randomUUID();
+    private static final String TOKEN = "rel2-nb-" + UUID.randomUUID();
     private static final int NOBODY = 65534;
     private static final AtomicLong PROCESSES = new AtomicLong();
     private static final AtomicLong OPERATIONS = new AtomicLong();
@@ -307,6 +309,32 @@ class NeighbourTest {
             assertEquals(7, holder.segment().get(ValueLayout.JAVA_BYTE, 99));
         }
         TestNames.assertNothingLeft(name);
+    }
+
+    // ---- a neighbour truncating a live block ----
+
+    @Test
+    @DisplayName("a neighbour truncating a live block makes each access throw InternalError, never crash the JVM; close still frees it")
+    void truncatedLiveBlockThrowsInternalErrorWithoutCrash() throws Exception {
+        String name = name("truncated");
+        try (ChildJvm child = Children.start(ReliabilityChild.class, "truncated", name)) {
+            PROCESSES.incrementAndGet();
+            assertEquals("open", child.readLine(), child.transcript());
+            try (FileChannel object = FileChannel.open(TestNames.shmFile(name), StandardOpenOption.WRITE)) {
+                object.truncate(0); // what any process with write access may do
+            }
+            child.send("go");
+            for (String access : new String[]{"get", "set", "segment"}) {
+                assertEquals("threw java.lang.InternalError", child.readLine(), access + ": " + child.transcript());
+            }
+            assertEquals("closed", child.readLine(), child.transcript());
+            assertEquals(0, child.waitFor(), child.transcript());
+            assertFalse(Children.crashed(child.process().pid()), "no hs_err: the child JVM did not crash");
+            OPERATIONS.addAndGet(5);
+            INPUTS.incrementAndGet();
+        }
+        TestNames.assertNothingLeft(name);
+        NOTES.add("a live block truncated to 0 bytes");
     }
 
     // ---- a full tmpfs ----

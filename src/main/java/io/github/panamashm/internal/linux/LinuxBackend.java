@@ -14,6 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static io.github.panamashm.internal.linux.LibC.*;
@@ -52,6 +53,8 @@ public final class LinuxBackend implements Backend {
     private static final long LIFETIME_BYTE = 0;
 
     private final LinuxStructs structs = LinuxStructs.current();
+    /** Whether {@link #link()} has run to the end. */
+    private static volatile boolean linked;
 
     /** @return whether this backend has struct layouts for {@code osArch} */
     public static boolean supports(String osArch) {
@@ -109,6 +112,7 @@ public final class LinuxBackend implements Backend {
             throw new IllegalArgumentException(String.format("mode must grant the owner read and write and no"
                     + " execute or special bit, was %04o", mode));
         }
+        link();
         String object = objectName(name);
         String call = create ? "openOrCreate" : "openExisting";
         try (Calls c = new Calls(object)) {
@@ -121,7 +125,8 @@ public final class LinuxBackend implements Backend {
                                 + Errno.text(errno) + ")");
                     }
                     // A directory (EINVAL: glibc folds EISDIR into it), a socket (ENXIO), a symbolic link (ELOOP)...
-                    String kind = kindAt(name);
+                    String kind = errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOMEM ? null
+                            : kindAt(Path.of(location(name)));
                     throw kind == null ? Errno.exception("shm_open", object, errno)
                             : new SharedMemoryException("shm_open", object, errno, Errno.name(errno),
                                     Errno.text(errno) + "; " + notABlock(name, kind));
@@ -205,6 +210,30 @@ public final class LinuxBackend implements Backend {
         }
     }
 
+    /**
+     * Loads and links, before the first attach makes its first system call, everything a detach or an error
+     * report needs: every downcall handle (LibC's holder classes), and the classes that are otherwise loaded
+     * only on some path. A class loaded later needs its class file opened, which fails when descriptors are
+     * exhausted or the class loader that loaded panama-shm is closed, and would then break {@code close()}
+     * and the exit hook for good ({@code NoClassDefFoundError}), or turn an EMFILE into one. Runs again if it
+     * failed.
+     */
+    private static void link() {
+        if (!linked) {
+            List<Class<?>> classes = new ArrayList<>(List.of(LibC.class.getDeclaredClasses()));
+            classes.addAll(List.of(Errno.class, ProcLocks.class, Calls.class, Stat.class, LinuxAttachment.class,
+                    PeerWait.Backoff.class, SharedMemoryException.class, NoSuchSharedMemoryException.class));
+            for (Class<?> c : classes) {
+                try {
+                    Class.forName(c.getName(), true, c.getClassLoader());
+                } catch (ClassNotFoundException e) {
+                    throw new NoClassDefFoundError(e.getMessage());
+                }
+            }
+            linked = true;
+        }
+    }
+
     /** @return what a file of mode {@code stMode} is, for a message ("a directory"); null for a regular file */
     static String kindOf(int stMode) {
         return switch (stMode & S_IFMT) {
@@ -219,12 +248,13 @@ public final class LinuxBackend implements Backend {
         };
     }
 
-    /** @return what the file of the block {@code name} is when shm_open failed on it; null when absent or regular */
-    private String kindAt(String name) {
+    /** @return what the file at {@code path} is when shm_open failed on it; null when absent or regular */
+    private static String kindAt(Path path) {
         try {
-            return kindOf((int) Files.getAttribute(Path.of(location(name)), "unix:mode", LinkOption.NOFOLLOW_LINKS));
-        } catch (IOException | RuntimeException e) {
-            return null; // nothing there, or nothing more to say than shm_open's error
+            return kindOf((int) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // nothing there, or no way to look (the JDK loads libnio on first use: no descriptor to spare?)
+            return null;
         }
     }
 

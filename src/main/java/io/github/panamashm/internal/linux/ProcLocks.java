@@ -14,8 +14,9 @@ import java.util.List;
  * <p>{@code /proc/locks} lists every lock with its device and inode, but shows an open-file-description lock's
  * pid as -1 (the lock belongs to an open file, which any number of processes may share). So for those this
  * looks further, at the {@code lock:} lines of {@code /proc/PID/fdinfo/FD}, which list the locks held through
- * that descriptor (proc(5)). Only the processes this one may read are seen. Nothing here throws: it is only
- * ever asked on the way to another error.
+ * that descriptor (proc(5)). Only the processes this one may read are seen. Nothing here throws, not even
+ * when the JDK cannot load its file code's native library for want of a descriptor: it is only ever asked on
+ * the way to another error.
  */
 final class ProcLocks {
     private static final Path PROC = Path.of("/proc");
@@ -49,7 +50,7 @@ final class ProcLocks {
             if (openFileLock) {
                 holders.addAll(openFileLockHolders(file, at));
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             // what was found so far, or nothing
         }
         return holders;
@@ -84,7 +85,7 @@ final class ProcLocks {
                     holders.add(describe(Long.parseLong(process.getFileName().toString())));
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             // what was found so far
         }
         return holders;
@@ -99,7 +100,7 @@ final class ProcLocks {
                     }
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             // another user's process, or one that ended meanwhile
         }
         return false;
@@ -108,7 +109,7 @@ final class ProcLocks {
     private static String describe(long pid) {
         try {
             return "pid " + pid + " (" + Files.readString(PROC.resolve(pid + "/comm"), StandardCharsets.UTF_8).strip() + ")";
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             return "pid " + pid;
         }
     }
