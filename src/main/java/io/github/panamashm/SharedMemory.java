@@ -143,12 +143,15 @@ public final class SharedMemory implements AutoCloseable {
             }
         }
         if (!ExitHook.register(m)) {
+            IllegalStateException refused = ExitHook.shuttingDown();
             try {
                 m.close(); // the exit hook has run or is running: undo rather than leave it attached
+            } catch (RuntimeException e) {
+                refused.addSuppressed(e);
             } finally {
                 ExitHook.abandoned();
             }
-            throw ExitHook.shuttingDown();
+            throw refused;
         }
         return m;
     }

@@ -2,6 +2,7 @@ package io.github.panamashm.internal;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -44,7 +45,7 @@ public final class PeerWait {
      * @throws NullPointerException     when it is null
      */
     public static Duration check(Duration timeout) {
-        if (timeout.isNegative() || timeout.isZero()) {
+        if (Objects.requireNonNull(timeout, "peerTimeout").isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("peerTimeout must be positive, was " + timeout);
         }
         return timeout;

@@ -49,7 +49,7 @@ class PeerWaitTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PeerWait.check(bad));
             assertEquals("peerTimeout must be positive, was " + bad, e.getMessage());
         }
-        assertThrows(NullPointerException.class, () -> PeerWait.check(null));
+        assertEquals("peerTimeout", assertThrows(NullPointerException.class, () -> PeerWait.check(null)).getMessage());
     }
 
     @Test

@@ -36,6 +36,18 @@ public final class MutexHolder implements AutoCloseable {
 
     /** Opens {@code "/" + name} and write-locks its byte 1 without waiting; fails if anyone holds it. */
     public static MutexHolder hold(String name) throws IOException {
+        return lock(name, LibC.F_WRLCK, 1);
+    }
+
+    /**
+     * Opens {@code "/" + name} and read-locks its byte 0: a peer attached to the object, as one that created
+     * it and has not sized it yet would be.
+     */
+    public static MutexHolder attachedUnsized(String name) throws IOException {
+        return lock(name, LibC.F_RDLCK, 0);
+    }
+
+    private static MutexHolder lock(String name, short type, long at) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = arena.allocate(LibC.ERRNO_STATE_LAYOUT);
             int fd = LibC.shm_open(errno, arena.allocateFrom("/" + name), LibC.O_RDWR | LibC.O_CREAT, 0600);
@@ -43,13 +55,13 @@ public final class MutexHolder implements AutoCloseable {
                 throw new IOException("shm_open failed: errno " + LibC.errno(errno));
             }
             MemorySegment lock = arena.allocate(LinuxStructs.FLOCK);
-            L_TYPE.set(lock, 0L, LibC.F_WRLCK);
-            L_START.set(lock, 0L, 1L);
+            L_TYPE.set(lock, 0L, type);
+            L_START.set(lock, 0L, at);
             L_LEN.set(lock, 0L, 1L);
             if (LibC.fcntl(errno, fd, LibC.F_OFD_SETLK, lock) != 0) {
                 int e = LibC.errno(errno);
                 LibC.close(errno, fd);
-                throw new IOException("byte 1 is taken: errno " + e);
+                throw new IOException("byte " + at + " is taken: errno " + e);
             }
             return new MutexHolder(fd);
         }

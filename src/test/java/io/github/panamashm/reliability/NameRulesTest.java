@@ -217,6 +217,15 @@ class NameRulesTest {
                 "a pair and an ordinary space are kept, a no-break space is escaped: " + message("sem.\uD83D\uDE00 x\u00A0"));
     }
 
+    @Test
+    @DisplayName("a NUL is refused with its index in the name as given, namespace prefix included")
+    void nulIsRefusedWithItsIndex() {
+        TRIED.addAndGet(3);
+        assertTrue(message("ab\0c").endsWith("must not contain NUL (at index 2)"), message("ab\0c"));
+        assertTrue(message("\0abc").endsWith("must not contain NUL (at index 0)"), message("\0abc"));
+        assertTrue(message("Local\\ab\0").endsWith("must not contain NUL (at index 8)"), message("Local\\ab\0"));
+    }
+
     private static String message(String name) {
         return assertThrows(IllegalArgumentException.class, () -> Names.check(name, Os.LINUX)).getMessage();
     }

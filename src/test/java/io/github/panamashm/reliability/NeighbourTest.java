@@ -311,6 +311,52 @@ class NeighbourTest {
         TestNames.assertNothingLeft(name);
     }
 
+    // ---- a neighbour unlinking a live block ----
+
+    @Test
+    @DisplayName("a holder whose object was unlinked behind its back, its name since reused by a new block, leaves that new block alone when it closes")
+    void unlinkedHolderLeavesTheReusedNameAlone() throws Exception {
+        String name = name("unlinked");
+        SharedString old = SharedString.open(name);
+        old.set("old");
+        Files.delete(TestNames.shmFile(name)); // a neighbour (or a careless rm) unlinks the live block
+        try (SharedString renewed = SharedString.open(name)) {
+            OPERATIONS.addAndGet(2);
+            assertTrue(renewed.created(), "a new block under the same name");
+            renewed.set("new");
+            old.close(); // the last holder of the unlinked object: it must not unlink the new one
+            assertTrue(Files.exists(TestNames.shmFile(name)), "the new block's object is still there");
+            try (SharedString third = SharedString.open(name)) {
+                assertFalse(third.created());
+                assertEquals("new", third.get());
+            }
+        }
+        TestNames.assertNothingLeft(name);
+        INPUTS.incrementAndGet();
+    }
+
+    @Test
+    @DisplayName("an empty object a peer is attached to (created, not yet sized) is grown to the size asked for, not reset")
+    void liveEmptyObjectIsGrown() throws Exception {
+        String name = name("unsized");
+        try (MutexHolder peer = MutexHolder.attachedUnsized(name)) {
+            assertEquals(0, Files.size(TestNames.shmFile(name)));
+            try (SharedMemory m = SharedMemory.openOrCreate(name, 4096)) {
+                OPERATIONS.incrementAndGet();
+                assertFalse(m.created(), "a peer is attached: nothing to reset");
+                assertEquals(4096, Files.size(TestNames.shmFile(name)), "grown to the size asked for");
+                m.segment().set(ValueLayout.JAVA_BYTE, 4095, (byte) 1);
+            }
+            assertTrue(Files.exists(TestNames.shmFile(name)), "the peer is still attached");
+        }
+        try (SharedMemory next = SharedMemory.openOrCreate(name, 4096)) {
+            assertTrue(next.created(), "the peer left without detaching: the next attacher resets");
+            assertEquals(0, next.segment().get(ValueLayout.JAVA_BYTE, 4095));
+        }
+        TestNames.assertNothingLeft(name);
+        INPUTS.incrementAndGet();
+    }
+
     // ---- a neighbour truncating a live block ----
 
     @Test

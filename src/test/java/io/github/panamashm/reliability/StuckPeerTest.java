@@ -4,7 +4,10 @@ import io.github.panamashm.NoSuchSharedMemoryException;
 import io.github.panamashm.SharedMemory;
 import io.github.panamashm.SharedMemoryException;
 import io.github.panamashm.SharedString;
+import io.github.panamashm.internal.Attachment;
+import io.github.panamashm.internal.Backend;
 import io.github.panamashm.internal.PeerWait;
+import io.github.panamashm.internal.Platform;
 import io.github.panamashm.testing.ChildJvm;
 import io.github.panamashm.testing.Children;
 import io.github.panamashm.testing.Figures;
@@ -112,17 +115,40 @@ class StuckPeerTest {
     }
 
     @Test
-    @DisplayName("without a peerTimeout argument the io.github.panamashm.peerTimeout property bounds the wait")
+    @DisplayName("without a peerTimeout argument the io.github.panamashm.peerTimeout property bounds the wait, in the API and at the backend seam")
     void thePropertyBoundsTheWait() throws Exception {
         String name = TestNames.unique("rel2-stuck-property");
+        Duration deadline = Duration.ofMillis(400);
+        Backend backend = Platform.backend();
         String saved = System.getProperty(PeerWait.PROPERTY);
         System.setProperty(PeerWait.PROPERTY, "PT0.4S");
-        try (MutexHolder ignored = MutexHolder.hold(name)) {
-            long start = System.nanoTime();
-            SharedMemoryException e = assertThrows(SharedMemoryException.class, () -> SharedMemory.openOrCreate(name, 64));
-            assertWithinDeadline(start, Duration.ofMillis(400));
-            assertTrue(e.getMessage().contains("is held by pid " + pid()), "an in-process holder is found too: " + e.getMessage());
-            OPERATIONS.incrementAndGet();
+        try {
+            Attachment attached;
+            try (MutexHolder ignored = MutexHolder.hold(name)) {
+                for (Attach attach : new Attach[]{
+                        () -> SharedMemory.openOrCreate(name, 64),
+                        () -> SharedMemory.openExisting(name),
+                        () -> backend.openOrCreate(name, 64),
+                        () -> backend.openOrCreate(name, 64, Backend.PRIVATE_MODE),
+                        () -> backend.openExisting(name),
+                        () -> backend.openExisting(name, Backend.PRIVATE_MODE)}) {
+                    long start = System.nanoTime();
+                    SharedMemoryException e = assertThrows(SharedMemoryException.class, attach::run);
+                    assertWithinDeadline(start, deadline);
+                    assertTrue(e.getMessage().contains("is held by pid " + pid()), "an in-process holder is found too: "
+                            + e.getMessage());
+                    OPERATIONS.incrementAndGet();
+                }
+            }
+            attached = backend.openOrCreate(name, 4096);
+            assertTrue(attached.created(), "the holder's empty object, nobody attached: reset");
+            try (MutexHolder ignored = MutexHolder.hold(name)) {
+                long start = System.nanoTime();
+                SharedMemoryException e = assertThrows(SharedMemoryException.class, attached::detach);
+                assertWithinDeadline(start, deadline);
+                assertTrue(e.getMessage().startsWith("detach(\"/" + name + "\") refused:"), e.getMessage());
+                OPERATIONS.addAndGet(2);
+            }
         } finally {
             if (saved == null) {
                 System.clearProperty(PeerWait.PROPERTY);

@@ -29,7 +29,7 @@ import static io.github.panamashm.internal.linux.LibC.*;
  * each other, and the kernel drops them when a killed process's descriptors close. <b>Byte 1</b> is the
  * attach/detach mutex; <b>byte 0</b> the lifetime lock, read-locked by every attacher while attached.
  * <ul>
- *   <li>attach: open (creating if absent); write-lock byte 1, waiting (never past the deadline: see below); if the object was unlinked meanwhile
+ *   <li>attach: open (creating if absent); write-lock byte 1, waiting; if the object was unlinked meanwhile
  *       ({@code st_nlink == 0}) close and start again. If a write lock on byte 0 is granted, nobody is
  *       attached: reset the block (truncate to 0, then to its size; an existing size other than 0 or exactly
  *       ours means the object is not ours: refuse) and report created, then turn that lock into a read lock
@@ -42,19 +42,21 @@ import static io.github.panamashm.internal.linux.LibC.*;
  * A crash leaves at most an object nobody holds a lock on; the next attacher finds byte 0 free and resets
  * it, so nothing a dead process wrote is ever taken for live data.
  *
- * <p>Byte 1 is waited for by polling {@code F_OFD_SETLK} with {@link PeerWait.Backoff}, never with a blocking
- * {@code F_OFD_SETLKW}: a peer that stops while holding it ({@code kill -STOP}, a debugger) must not hang this
- * JVM, pin a virtual thread's carrier, or ignore an interrupt. At the deadline an attach fails, naming the
- * holder where {@code /proc} shows it; a detach gives up freeing the block but still unmaps it and closes its
- * descriptor, which is what a crash does: the object stays until the next attacher resets it.
+ * <p>Byte 1 is waited for until a deadline, by polling {@code F_OFD_SETLK} with {@link PeerWait.Backoff},
+ * never with a blocking {@code F_OFD_SETLKW}: a peer that stops while holding it ({@code kill -STOP}, a
+ * debugger) must not hang this JVM, pin a virtual thread's carrier, or ignore an interrupt. At the deadline an
+ * attach fails, naming the holder where {@code /proc} shows it; a detach gives up freeing the block but still
+ * unmaps it and closes its descriptor, which is what a crash does: the object stays until the next attacher
+ * resets it. Before anything could truncate, chmod or unlink the object, {@code fstat} shows it is a regular
+ * file; anything else (a FIFO, a device, a directory...) is refused, naming what it is, and left alone.
  */
 public final class LinuxBackend implements Backend {
     private static final long MUTEX_BYTE = 1;
     private static final long LIFETIME_BYTE = 0;
-
-    private final LinuxStructs structs = LinuxStructs.current();
     /** Whether {@link #link()} has run to the end. */
     private static volatile boolean linked;
+
+    private final LinuxStructs structs = LinuxStructs.current();
 
     /** @return whether this backend has struct layouts for {@code osArch} */
     public static boolean supports(String osArch) {
@@ -235,7 +237,7 @@ public final class LinuxBackend implements Backend {
     }
 
     /** @return what a file of mode {@code stMode} is, for a message ("a directory"); null for a regular file */
-    static String kindOf(int stMode) {
+    private static String kindOf(int stMode) {
         return switch (stMode & S_IFMT) {
             case S_IFREG -> null;
             case S_IFDIR -> "a directory";
