@@ -94,7 +94,7 @@ class ForeignObjectTest {
     void fifoIsRefusedAndLeftAlone() throws Exception {
         String name = TestNames.unique("rel2-fifo");
         run("mkfifo", "-m", "600", path(name).toString());
-        refusedAndUntouched(name, "a FIFO (named pipe)");
+        refusedAndUntouched(name, "a FIFO");
     }
 
     @Test

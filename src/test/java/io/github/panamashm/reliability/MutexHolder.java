@@ -29,6 +29,7 @@ public final class MutexHolder implements AutoCloseable {
     private static final VarHandle L_LEN = LinuxStructs.FLOCK.varHandle(groupElement("l_len"));
 
     private final int fd;
+    private boolean closed;
 
     private MutexHolder(int fd) {
         this.fd = fd;
@@ -67,11 +68,17 @@ public final class MutexHolder implements AutoCloseable {
         }
     }
 
-    /** Lets go: closes the descriptor, which drops the lock. */
+    /**
+     * Lets go: closes the descriptor, which drops the lock. Idempotent: closing the number twice could close
+     * a descriptor the process has opened since under the same number.
+     */
     @Override
-    public void close() {
-        try (Arena arena = Arena.ofConfined()) {
-            LibC.close(arena.allocate(LibC.ERRNO_STATE_LAYOUT), fd);
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            try (Arena arena = Arena.ofConfined()) {
+                LibC.close(arena.allocate(LibC.ERRNO_STATE_LAYOUT), fd);
+            }
         }
     }
 

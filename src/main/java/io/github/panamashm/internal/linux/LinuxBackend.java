@@ -51,8 +51,10 @@ import static io.github.panamashm.internal.linux.LibC.*;
  * file; anything else (a FIFO, a device, a directory...) is refused, naming what it is, and left alone.
  */
 public final class LinuxBackend implements Backend {
-    private static final long MUTEX_BYTE = 1;
-    private static final long LIFETIME_BYTE = 0;
+    /** The attach/detach mutex: an attacher or detacher write-locks it while it works. */
+    static final long MUTEX_BYTE = 1;
+    /** The lifetime lock: every attached process holds a read lock on it. */
+    static final long LIFETIME_BYTE = 0;
     /** Whether {@link #link()} has run to the end. */
     private static volatile boolean linked;
 
@@ -237,16 +239,16 @@ public final class LinuxBackend implements Backend {
     }
 
     /** @return what a file of mode {@code stMode} is, for a message ("a directory"); null for a regular file */
-    private static String kindOf(int stMode) {
+    static String kindOf(int stMode) {
         return switch (stMode & S_IFMT) {
             case S_IFREG -> null;
-            case S_IFDIR -> "a directory";
-            case S_IFIFO -> "a FIFO (named pipe)";
-            case S_IFSOCK -> "a socket";
+            case S_IFIFO -> "a FIFO";
             case S_IFCHR -> "a character device";
+            case S_IFDIR -> "a directory";
             case S_IFBLK -> "a block device";
+            case S_IFSOCK -> "a socket";
             case S_IFLNK -> "a symbolic link";
-            default -> String.format("a file of type %07o", stMode & S_IFMT);
+            default -> String.format("a file of type %06o", stMode & S_IFMT);
         };
     }
 
@@ -298,7 +300,7 @@ public final class LinuxBackend implements Backend {
     }
 
     /** One attach or detach: the calls it makes, each with errno captured into its own segment. */
-    private final class Calls implements AutoCloseable {
+    final class Calls implements AutoCloseable {
         private final Arena arena = Arena.ofConfined();
         private final String object;
         private final MemorySegment path;
@@ -308,7 +310,7 @@ public final class LinuxBackend implements Backend {
             this.path = arena.allocateFrom(object);
         }
 
-        private MemorySegment errnoState() {
+        MemorySegment errnoState() {
             return arena.allocate(ERRNO_STATE_LAYOUT);
         }
 
@@ -319,7 +321,7 @@ public final class LinuxBackend implements Backend {
             return fd >= 0 ? fd : -errno(state);
         }
 
-        private MemorySegment flock(short type, long start) {
+        MemorySegment flock(short type, long start) {
             MemorySegment lock = arena.allocate(LinuxStructs.FLOCK);
             LinuxStructs.L_TYPE.set(lock, 0L, type);
             LinuxStructs.L_WHENCE.set(lock, 0L, SEEK_SET);
