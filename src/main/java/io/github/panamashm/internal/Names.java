@@ -155,7 +155,7 @@ public final class Names {
             0xFE00, 0xFE0F, 0xFFA0, 0xFFA0, 0xFFF0, 0xFFF8, 0xE0000, 0xE0FFF};
 
     /** @return whether {@code cp} is a format character or another code point that renders as nothing */
-    static boolean isInvisible(int cp) {
+    private static boolean isInvisible(int cp) {
         if (Character.getType(cp) == Character.FORMAT) {
             return true;
         }

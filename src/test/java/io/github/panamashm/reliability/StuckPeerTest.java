@@ -142,6 +142,13 @@ class StuckPeerTest {
             }
             attached = backend.openOrCreate(name, 4096);
             assertTrue(attached.created(), "the holder's empty object, nobody attached: reset");
+            for (Attach attach : new Attach[]{() -> backend.openExisting(name),
+                    () -> backend.openExisting(name, Backend.PRIVATE_MODE)}) {
+                Attachment again = (Attachment) attach.run();
+                assertEquals(4096, again.byteSize());
+                assertFalse(again.created());
+                again.detach();
+            }
             try (MutexHolder ignored = MutexHolder.hold(name)) {
                 long start = System.nanoTime();
                 SharedMemoryException e = assertThrows(SharedMemoryException.class, attached::detach);
