@@ -129,13 +129,67 @@ public final class SharedMemory implements AutoCloseable {
      * @see Option
      */
     public static SharedMemory openOrCreate(String name, long byteSize, Option... options) throws IOException {
+        return attach(name, byteSize, false, options);
+    }
+
+    /**
+     * Creates the block {@code name} of {@code byteSize} bytes, refusing one that a process is attached to:
+     * .NET's {@code MemoryMappedFile.CreateNew}, Python's {@code SharedMemory(name, create=True)}. A new block
+     * is all zeros and {@link #created()} is true. A block nobody is attached to any more (left by a process
+     * that was killed) is not live: it is reset and taken, as {@link #openOrCreate(String, long)} does.
+     *
+     * <p>Deciding and creating are one atomic step: of several processes creating the same name at once,
+     * exactly one succeeds and the others get {@link SharedMemoryAlreadyExistsException}. A refused call
+     * changes nothing in the block.
+     *
+     * <pre>{@code
+     * try (SharedMemory block = SharedMemory.create("jobs", 4096)) {
+     *     ...                                        // this process made "jobs"; others openExisting it
+     * } catch (SharedMemoryAlreadyExistsException e) {
+     *     ...                                        // another process has it
+     * }
+     * }</pre>
+     *
+     * @param name     the block's name, under the rules of {@link #openOrCreate(String, long)}
+     * @param byteSize its size in bytes, at least 1
+     * @return the attached block, with {@link #created()} true; close it to detach
+     * @throws SharedMemoryAlreadyExistsException when a process is attached to a block of that name
+     * @throws IllegalArgumentException           when the name breaks a rule or byteSize is not positive
+     * @throws SharedMemoryException              when the OS refuses, or an object of that name that nobody is
+     *                                            attached to is not a block panama-shm can reset
+     * @throws UnsupportedOperationException      on an OS panama-shm has no backend for
+     */
+    public static SharedMemory create(String name, long byteSize) throws IOException {
+        return attach(name, byteSize, true, new Option[0]);
+    }
+
+    /**
+     * {@link #create(String, long)} with options; without any it is exactly that method.
+     *
+     * @param name     the block's name, under the rules of {@link #openOrCreate(String, long)}
+     * @param byteSize its size in bytes, at least 1
+     * @param options  see {@link Option}; the widest sharing option given applies
+     * @return the attached block, with {@link #created()} true; close it to detach
+     * @throws SharedMemoryAlreadyExistsException when a process is attached to a block of that name
+     * @throws IOException                        when the OS refuses, as {@link #create(String, long)}
+     * @throws UnsupportedOperationException      when an option is not supported on this OS
+     * @see Option
+     */
+    public static SharedMemory create(String name, long byteSize, Option... options) throws IOException {
+        return attach(name, byteSize, true, options);
+    }
+
+    /** @param exclusive refuse a live block ({@link #create}), or attach to it ({@link #openOrCreate}) */
+    private static SharedMemory attach(String name, long byteSize, boolean exclusive, Option... options)
+            throws IOException {
         int mode = Option.mode(options);
         Backend backend = Platform.backend();
         Names.check(name, Platform.os());
         if (byteSize < 1) {
             throw new IllegalArgumentException("byteSize must be at least 1, was " + byteSize);
         }
-        return new SharedMemory(name, backend.openOrCreate(name, byteSize, mode));
+        return new SharedMemory(name, exclusive ? backend.create(name, byteSize, mode)
+                : backend.openOrCreate(name, byteSize, mode));
     }
 
     /**
@@ -157,7 +211,8 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     /**
-     * Options of {@link #openOrCreate(String, long, Option...)} and {@link #openExisting(String, Option...)}.
+     * Options of {@link #openOrCreate(String, long, Option...)}, {@link #create(String, long, Option...)} and
+     * {@link #openExisting(String, Option...)}.
      *
      * <p>By default a block is private to its user: on Linux it is created with mode 0600, and an existing
      * object that another user owns, or that has any group or other permission bit, is refused with

@@ -37,6 +37,30 @@ public interface Backend {
     }
 
     /**
+     * {@link #openOrCreate(String, long)} that refuses a live block: create the block, or reset one nobody is
+     * attached to; when a process is attached, fail with {@code SharedMemoryAlreadyExistsException} and leave
+     * the block as it was. Deciding and creating are one atomic step, so of several processes creating one
+     * name at once exactly one succeeds.
+     *
+     * @param name     a name checked by {@link Names#check(String)}
+     * @param byteSize the size to create with
+     */
+    Attachment create(String name, long byteSize) throws IOException;
+
+    /**
+     * {@link #create(String, long)} for a block deliberately shared with other users.
+     *
+     * @param mode as for {@link #openOrCreate(String, long, int)}
+     * @throws UnsupportedOperationException when this backend cannot share blocks across users
+     */
+    default Attachment create(String name, long byteSize, int mode) throws IOException {
+        if (mode != PRIVATE_MODE) {
+            throw new UnsupportedOperationException("sharing a block with other users is not supported on this OS");
+        }
+        return create(name, byteSize);
+    }
+
+    /**
      * {@link #openExisting(String)} for a block deliberately shared with other users.
      *
      * @param mode the most permission bits the block may have, e.g. 0660

@@ -1,6 +1,7 @@
 package io.github.panamashm.internal.linux;
 
 import io.github.panamashm.NoSuchSharedMemoryException;
+import io.github.panamashm.SharedMemoryAlreadyExistsException;
 import io.github.panamashm.SharedMemoryException;
 import io.github.panamashm.internal.Attachment;
 import io.github.panamashm.internal.Backend;
@@ -26,8 +27,9 @@ import static io.github.panamashm.internal.linux.LibC.*;
  *       ({@code st_nlink == 0}) close and start again. If a write lock on byte 0 is granted, nobody is
  *       attached: reset the block (truncate to 0, then to its size; an existing size other than 0 or exactly
  *       ours means the object is not ours: refuse) and report created, then turn that lock into a read lock
- *       (atomic with {@code fcntl}, unlike {@code flock}). Otherwise grow a size of 0, refuse a size smaller
- *       than ours, and read-lock byte 0. Reserve the pages ({@code posix_fallocate}, so a full tmpfs is an
+ *       (atomic with {@code fcntl}, unlike {@code flock}). Otherwise someone is attached: an exclusive create
+ *       refuses, having changed nothing; other attaches grow a size of 0, refuse a size smaller than ours, and
+ *       read-lock byte 0. Reserve the pages ({@code posix_fallocate}, so a full tmpfs is an
  *       error here rather than a SIGBUS on a later write), map, then unlock byte 1.</li>
  *   <li>detach: unmap; write-lock byte 1, waiting; if a write lock on byte 0 is granted this was the last
  *       attacher: {@code shm_unlink}. Close the descriptor, which drops every lock.</li>
@@ -58,34 +60,48 @@ public final class LinuxBackend implements Backend {
 
     @Override
     public Attachment openOrCreate(String name, long byteSize) throws IOException {
-        return attach(name, byteSize, true, PRIVATE_MODE);
+        return attach(name, byteSize, true, false, PRIVATE_MODE);
     }
 
     @Override
     public Attachment openOrCreate(String name, long byteSize, int mode) throws IOException {
-        return attach(name, byteSize, true, mode);
+        return attach(name, byteSize, true, false, mode);
+    }
+
+    @Override
+    public Attachment create(String name, long byteSize) throws IOException {
+        return attach(name, byteSize, true, true, PRIVATE_MODE);
+    }
+
+    @Override
+    public Attachment create(String name, long byteSize, int mode) throws IOException {
+        return attach(name, byteSize, true, true, mode);
     }
 
     @Override
     public Attachment openExisting(String name) throws IOException {
-        return attach(name, 0, false, PRIVATE_MODE);
+        return attach(name, 0, false, false, PRIVATE_MODE);
     }
 
     @Override
     public Attachment openExisting(String name, int mode) throws IOException {
-        return attach(name, 0, false, mode);
+        return attach(name, 0, false, false, mode);
     }
 
     /**
-     * @param mode the permission bits a new object gets and the most an existing one may have: 0600 for a
-     *             private block, wider for one shared with other users on purpose
+     * @param create    create the object when absent, and reset it when nobody is attached
+     * @param exclusive refuse a block a process is attached to (only with {@code create})
+     * @param mode      the permission bits a new object gets and the most an existing one may have: 0600 for a
+     *                  private block, wider for one shared with other users on purpose
      */
-    private Attachment attach(String name, long byteSize, boolean create, int mode) throws IOException {
+    private Attachment attach(String name, long byteSize, boolean create, boolean exclusive, int mode)
+            throws IOException {
         if ((mode & ~0666) != 0 || (mode & 0600) != 0600) {
             throw new IllegalArgumentException(String.format("mode must grant the owner read and write and no"
                     + " execute or special bit, was %04o", mode));
         }
         String object = objectName(name);
+        String call = exclusive ? "create" : create ? "openOrCreate" : "openExisting";
         try (Calls c = new Calls(object)) {
             while (true) {
                 int fd = c.shmOpen(create ? O_RDWR | O_CREAT : O_RDWR, mode);
@@ -105,7 +121,7 @@ public final class LinuxBackend implements Backend {
                     if (st.nlink() == 0) {
                         continue; // the last detacher unlinked it while we waited: open the new one
                     }
-                    checkOwnership(create ? "openOrCreate" : "openExisting", object, st, mode);
+                    checkOwnership(call, object, st, mode);
                     long mapSize;
                     boolean created;
                     if (c.tryLock(fd, F_WRLCK, LIFETIME_BYTE)) {
@@ -115,7 +131,7 @@ public final class LinuxBackend implements Backend {
                                     + " to it (left by a process that died; the next openOrCreate resets it)");
                         }
                         if (st.size() != 0 && st.size() != byteSize) {
-                            throw new SharedMemoryException("openOrCreate", object, "an object of " + st.size()
+                            throw new SharedMemoryException(call, object, "an object of " + st.size()
                                     + " bytes exists with no process attached, not a block of " + byteSize
                                     + " bytes; if it is stale, remove " + location(name));
                         }
@@ -131,6 +147,13 @@ public final class LinuxBackend implements Backend {
                         mapSize = byteSize;
                         created = true;
                     } else {
+                        if (exclusive) {
+                            // Decided under the mutex, so no attach can begin or end in between; nothing has
+                            // been changed, and closing the descriptor (below) releases the mutex.
+                            throw new SharedMemoryAlreadyExistsException(name, "fcntl(F_OFD_SETLK) on byte "
+                                    + LIFETIME_BYTE + " of " + object + " found it locked: a process is"
+                                    + " attached to the block");
+                        }
                         if (create) {
                             if (st.size() == 0) {
                                 c.ftruncate(fd, byteSize);

@@ -23,6 +23,9 @@ import static io.github.panamashm.internal.windows.Kernel32.FILE_MAP_WRITE;
  *       object keeps its own size: map it whole, learn its size from {@code VirtualQuery}'s
  *       {@code RegionSize} of the view (whole pages) and refuse it when smaller than asked; the segment is
  *       still {@code byteSize} bytes.</li>
+ *   <li>create: the same call; {@code ERROR_ALREADY_EXISTS} closes the handle and fails with
+ *       {@code SharedMemoryAlreadyExistsException}, leaving the block untouched. The kernel decides existence
+ *       and creation in one step, so of several creators exactly one succeeds.</li>
  *   <li>openExisting: {@code OpenFileMappingW}; {@code ERROR_FILE_NOT_FOUND} becomes
  *       {@code NoSuchSharedMemoryException}, as on Linux. Map it whole; its size is the view's
  *       {@code RegionSize}, a whole number of pages.</li>
@@ -65,12 +68,26 @@ public final class WindowsBackend implements Backend {
 
     @Override
     public Attachment openOrCreate(String name, long byteSize) throws IOException {
+        return createFileMapping(name, byteSize, false);
+    }
+
+    @Override
+    public Attachment create(String name, long byteSize) throws IOException {
+        return createFileMapping(name, byteSize, true);
+    }
+
+    /** @param exclusive refuse a mapping that exists already, closing the handle to it */
+    private Attachment createFileMapping(String name, long byteSize, boolean exclusive) throws IOException {
         Win32Calls.Result mapping = calls.createFileMapping(name, (int) (byteSize >>> 32), (int) byteSize);
         if (mapping.failed()) {
             throw Win32Errors.exception("CreateFileMappingW", name, mapping.lastError(), calls);
         }
         long handle = mapping.value();
         boolean created = mapping.lastError() != ERROR_ALREADY_EXISTS;
+        if (exclusive && !created) {
+            calls.closeHandle(handle);
+            throw Win32Errors.alreadyExists("CreateFileMappingW", name, mapping.lastError(), calls);
+        }
         return attach(name, handle, created ? byteSize : 0, created ? 0 : byteSize, created);
     }
 

@@ -1,13 +1,16 @@
 package io.github.panamashm.internal.windows;
 
 import io.github.panamashm.NoSuchSharedMemoryException;
+import io.github.panamashm.SharedMemoryAlreadyExistsException;
 import io.github.panamashm.SharedMemoryException;
 import io.github.panamashm.internal.Attachment;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 
 import static io.github.panamashm.internal.windows.Kernel32.ERROR_ACCESS_DENIED;
 import static io.github.panamashm.internal.windows.Kernel32.ERROR_INVALID_ADDRESS;
@@ -151,6 +154,45 @@ class WindowsBackendTest {
         assertEquals(1, kernel.openHandles());
         assertEquals(1, kernel.mappedViews());
         owner.detach();
+    }
+
+    @Test
+    @DisplayName("create on a new name creates and maps exactly byteSize bytes, as openOrCreate does")
+    void createOnANewNameCreates() throws Exception {
+        Attachment a = backend.create("fresh", 5000);
+        assertTrue(a.created());
+        assertEquals(5000, a.byteSize());
+        assertEquals(List.of("CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 5000, \"fresh\")",
+                "MapViewOfFile(" + (FILE_MAP_READ | FILE_MAP_WRITE) + ", 5000)"), kernel.log());
+        a.detach();
+        assertFalse(kernel.exists("fresh"));
+    }
+
+    @Test
+    @DisplayName("create on a name that exists closes the handle ERROR_ALREADY_EXISTS came with, maps nothing, and"
+            + " raises SharedMemoryAlreadyExistsException naming the call and the error")
+    void createOnAnExistingNameIsRefusedAndLeaksNothing() throws Exception {
+        Attachment owner = backend.openOrCreate("taken", 4096);
+        int calls = kernel.log().size();
+        SharedMemoryAlreadyExistsException e = assertThrows(SharedMemoryAlreadyExistsException.class,
+                () -> backend.create("taken", 4096));
+        assertInstanceOf(FileAlreadyExistsException.class, e);
+        assertEquals("taken", e.getFile());
+        assertEquals("shared memory block \"taken\" already exists: CreateFileMappingW(\"taken\") answered"
+                + " ERROR_ALREADY_EXISTS (183: Cannot create a file when that file already exists.)", e.getMessage());
+        assertEquals(List.of("CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, 0, 4096, \"taken\")",
+                "CloseHandle"), kernel.log().subList(calls, kernel.log().size()));
+        assertEquals(1, kernel.openHandles(), "only the owner's handle is open");
+        assertEquals(1, kernel.mappedViews(), "only the owner's view is mapped");
+        owner.detach();
+        assertFalse(kernel.exists("taken"), "the refused create left no reference behind");
+    }
+
+    @Test
+    @DisplayName("create with a sharing mode is unsupported on Windows and calls nothing")
+    void createWithASharingModeIsUnsupported() {
+        assertThrows(UnsupportedOperationException.class, () -> backend.create("shared", 4096, 0660));
+        assertEquals(List.of(), kernel.log());
     }
 
     @Test
