@@ -4,6 +4,9 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,11 +35,56 @@ class ReadmeTest {
     }
 
     @Test
-    void theReadmesMultiProcessRecipeIsATestThatRuns() throws Exception {
+    void theReadmesMultiProcessRecipeIsTheTestTheConsumerProjectsRun() throws Exception {
         String readme = Files.readString(Path.of("README.md"));
-        String recipe = Files.readString(
-                Path.of("src", "test", "java", "io", "github", "panamashm", "testing", "ChildJvmRecipeTest.java"));
-        assertTrue(readme.contains("```java\n" + recipe + "```\n"),
-                "the README's recipe differs from ChildJvmRecipeTest.java");
+        for (Path consumer : CONSUMERS) {
+            String recipe = Files.readString(consumer.resolve(
+                    Path.of("src", "test", "java", "com", "example", "board", "BlockSharingTest.java")));
+            assertTrue(readme.contains("```java\n" + recipe + "```\n"),
+                    "the README's recipe differs from " + consumer + "'s BlockSharingTest.java");
+        }
+    }
+
+    @Test
+    void everyPomSnippetOfTheReadmeIsInEveryConsumerProjectsPom() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        List<String> snippets = blocks(readme, "xml");
+        assertTrue(snippets.size() >= 3, "the dependency, JUnit and Surefire snippets: " + snippets);
+        String version = projectVersion();
+        for (Path consumer : CONSUMERS) {
+            String pom = unindented(Files.readString(consumer.resolve("pom.xml")).replace("@project.version@", version));
+            for (String snippet : snippets) {
+                assertTrue(pom.contains(unindented(snippet)), consumer + "/pom.xml lacks the README's\n" + snippet);
+            }
+        }
+    }
+
+    /** The sample consumer projects the build runs (maven-invoker-plugin). */
+    private static final List<Path> CONSUMERS = List.of(Path.of("src", "it", "classpath-app"),
+            Path.of("src", "it", "module-app"));
+
+    /** The contents of every fenced block of {@code language} in {@code markdown}. */
+    static List<String> blocks(String markdown, String language) {
+        List<String> blocks = new ArrayList<>();
+        String fence = "```" + language + "\n";
+        for (int start = markdown.indexOf(fence); start >= 0; start = markdown.indexOf(fence, start)) {
+            int end = markdown.indexOf("```\n", start + fence.length());
+            blocks.add(markdown.substring(start + fence.length(), end));
+            start = end;
+        }
+        return blocks;
+    }
+
+    /** Every line without its leading white space: XML indented to any depth compares equal. */
+    private static String unindented(String text) {
+        return text.lines().map(String::strip).collect(Collectors.joining("\n"));
+    }
+
+    /** This project's version, from its pom.xml: the first version after its own artifactId. */
+    static String projectVersion() throws Exception {
+        String pom = Files.readString(Path.of("pom.xml"));
+        int at = pom.indexOf("<artifactId>panama-shm</artifactId>");
+        int start = pom.indexOf("<version>", at) + "<version>".length();
+        return pom.substring(start, pom.indexOf("</version>", start));
     }
 }
