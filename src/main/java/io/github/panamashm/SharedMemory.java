@@ -104,6 +104,7 @@ public final class SharedMemory implements AutoCloseable {
      * @throws SharedMemoryException    when the OS refuses, or an object of that name exists that is not a
      *                                  block of a usable size
      * @throws UnsupportedOperationException on an OS panama-shm has no backend for
+     * @throws IOException only as one of the I/O exceptions above
      */
     public static SharedMemory openOrCreate(String name, long byteSize) throws IOException {
         return openOrCreate(name, byteSize, new Option[0]);
@@ -158,6 +159,7 @@ public final class SharedMemory implements AutoCloseable {
      * @throws SharedMemoryException              when the OS refuses, or an object of that name that nobody is
      *                                            attached to is not a block panama-shm can reset
      * @throws UnsupportedOperationException      on an OS panama-shm has no backend for
+     * @throws IOException only as one of the I/O exceptions above
      */
     public static SharedMemory create(String name, long byteSize) throws IOException {
         return attach(name, byteSize, true, new Option[0]);
@@ -269,6 +271,7 @@ public final class SharedMemory implements AutoCloseable {
      * @throws IllegalArgumentException    when the name breaks a rule
      * @throws SharedMemoryException       when the OS refuses
      * @throws UnsupportedOperationException on an OS panama-shm has no backend for
+     * @throws IOException only as one of the I/O exceptions above
      */
     public static SharedMemory openExisting(String name) throws IOException {
         return openExisting(name, new Option[0]);

@@ -54,6 +54,7 @@ public final class SharedString implements AutoCloseable {
      *
      * @return the attached text block; close it to detach
      * @throws SharedMemoryException when the OS refuses, or an object of that name exists with another size
+     * @throws IOException only as one of the I/O exceptions above
      */
     public static SharedString open() throws IOException {
         return open(DEFAULT_NAME);
@@ -66,6 +67,7 @@ public final class SharedString implements AutoCloseable {
      * @return the attached text block; close it to detach
      * @throws IllegalArgumentException when the name breaks a rule
      * @throws SharedMemoryException    when the OS refuses, or an object of that name exists with another size
+     * @throws IOException only as one of the I/O exceptions above
      */
     public static SharedString open(String name) throws IOException {
         return attach(Attach.OPEN_OR_CREATE, name);
@@ -93,6 +95,7 @@ public final class SharedString implements AutoCloseable {
      * @throws SharedMemoryAlreadyExistsException when a process is attached to a block of that name
      * @throws IllegalArgumentException           when the name breaks a rule
      * @throws SharedMemoryException              when the OS refuses
+     * @throws IOException only as one of the I/O exceptions above
      */
     public static SharedString create(String name) throws IOException {
         return attach(Attach.CREATE, name);
@@ -121,6 +124,7 @@ public final class SharedString implements AutoCloseable {
      * @throws IllegalArgumentException    when the name breaks a rule
      * @throws SharedMemoryException       when the OS refuses, or the block has fewer than {@value #BYTE_SIZE}
      *                                     bytes
+     * @throws IOException only as one of the I/O exceptions above
      */
     public static SharedString openExisting(String name) throws IOException {
         return attach(Attach.OPEN_EXISTING, name);
