@@ -12,6 +12,9 @@ import org.junit.jupiter.api.condition.OS;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;
@@ -196,6 +199,56 @@ class ExclusiveCreateTest {
             }
         } finally {
             children.forEach(ChildJvm::close);
+        }
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    @DisplayName("create refuses an abandoned object of another size, naming create, the object and the sizes,"
+            + " and leaves the object as it was")
+    void createRefusesAnAbandonedObjectOfAnotherSizeNamingTheCall() throws Exception {
+        String name = TestNames.unique("doc-create-odd");
+        Path file = Files.createFile(TestNames.shmFile(name),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            Files.write(file, new byte[100]);
+            SharedMemoryException e = assertThrows(SharedMemoryException.class, () -> SharedString.create(name));
+            assertEquals("create(\"/" + name + "\") refused: an object of 100 bytes exists with no process"
+                    + " attached, not a block of 4096 bytes; if it is stale, remove /dev/shm/" + name, e.getMessage());
+            assertEquals(100, Files.size(file));
+        } finally {
+            TestNames.remove(name);
+        }
+    }
+
+    @Test
+    @DisplayName("create takes the smallest size, 1 byte")
+    void createTakesOneByte() throws Exception {
+        String name = TestNames.unique("doc-create-one");
+        try (SharedMemory m = SharedMemory.create(name, 1)) {
+            assertEquals(1, m.byteSize());
+            m.segment().set(ValueLayout.JAVA_BYTE, 0, (byte) 7);
+        }
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    @DisplayName("SharedString.create and openExisting pass their sharing option: the object gets mode 0660, and a"
+            + " group attach reads it")
+    void textCreateAndOpenExistingTakeTheSharingOption() throws Exception {
+        String name = TestNames.unique("doc-text-group");
+        try (SharedString owner = SharedString.create(name, SharedMemory.Option.SHARE_WITH_GROUP)) {
+            owner.set("for the group");
+            assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(TestNames.shmFile(name))));
+            assertThrows(SharedMemoryAlreadyExistsException.class,
+                    () -> SharedString.create(name, SharedMemory.Option.SHARE_WITH_GROUP));
+            try (SharedString member = SharedString.openExisting(name, SharedMemory.Option.SHARE_WITH_GROUP)) {
+                assertEquals("for the group", member.get());
+            }
+            assertThrows(SharedMemoryException.class, () -> SharedString.openExisting(name),
+                    "a private attach refuses a shared block");
         }
         Backends.assertGone(name);
     }
