@@ -3,4 +3,7 @@
 #include <windows.h>   /* winnt.h (MEMORY_BASIC_INFORMATION, PAGE_*, SECTION_*), winerror.h (ERROR_*) */
 #include <memoryapi.h> /* OpenFileMappingW, MapViewOfFile, UnmapViewOfFile, VirtualQuery, FILE_MAP_* */
 #include <handleapi.h> /* CloseHandle, INVALID_HANDLE_VALUE */
-#include <winbase.h>   /* CreateFileMappingW, FormatMessageW, FORMAT_MESSAGE_* */
+#include <winbase.h>   /* CreateFileMappingW, FormatMessageW, LocalFree, FORMAT_MESSAGE_* */
+#include <synchapi.h>  /* OpenEventW, OpenMutexW, OpenSemaphoreW, OpenWaitableTimerW */
+#include <jobapi2.h>   /* OpenJobObjectW */
+#include <processthreadsapi.h> /* GetCurrentProcess */

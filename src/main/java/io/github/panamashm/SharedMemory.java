@@ -3,6 +3,7 @@ package io.github.panamashm;
 import io.github.panamashm.internal.Attachment;
 import io.github.panamashm.internal.Backend;
 import io.github.panamashm.internal.Names;
+import io.github.panamashm.internal.Os;
 import io.github.panamashm.internal.Platform;
 
 import java.io.IOException;
@@ -59,6 +60,7 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     private final String name;
+    private final Backend backend;
     private final Attachment attachment;
     /**
      * The mapping with no scope, for this package's own bounded accesses between {@link #acquire()} and
@@ -79,8 +81,9 @@ public final class SharedMemory implements AutoCloseable {
     private boolean detached;
     private volatile IOException detachFailure;
 
-    private SharedMemory(String name, Attachment attachment) {
+    private SharedMemory(String name, Backend backend, Attachment attachment) {
         this.name = name;
+        this.backend = backend;
         this.attachment = attachment;
         this.unscoped = attachment.address().reinterpret(attachment.byteSize());
         OPEN.add(this);
@@ -92,10 +95,10 @@ public final class SharedMemory implements AutoCloseable {
      * of Windows' {@code CreateFileMappingW}. A new block is all zeros.
      *
      * <p>Names are checked before any system call, with the same rules on every OS: not empty, not
-     * {@code .} or {@code ..}; no NUL, {@code /}, control character or unpaired surrogate; no backslash except
+     * {@code .} or {@code ..}; no NUL, control character or unpaired surrogate; no backslash except
      * a leading {@code Local\} or {@code Global\} namespace prefix (meaningful on Windows, dropped on Linux);
-     * no leading or trailing white space; on Linux at most 253 bytes of UTF-8 (what every glibc takes), on
-     * Windows at most 259 UTF-16 units.
+     * no leading or trailing white space. On Linux also no {@code /} and at most 253 bytes of UTF-8 (what every
+     * glibc takes); on Windows, which allows {@code /}, at most 32,766 UTF-16 units.
      *
      * @param name     the block's name, e.g. {@code "dllmemfilemap"}
      * @param byteSize its size in bytes, at least 1; an existing block smaller than this is refused
@@ -130,7 +133,8 @@ public final class SharedMemory implements AutoCloseable {
      * @see Option
      */
     public static SharedMemory openOrCreate(String name, long byteSize, Option... options) throws IOException {
-        return attach(name, byteSize, false, options);
+        int mode = Option.mode(options);
+        return openOrCreate(Platform.backend(), Platform.os(), name, byteSize, mode);
     }
 
     /**
@@ -162,7 +166,7 @@ public final class SharedMemory implements AutoCloseable {
      * @throws IOException only as one of the I/O exceptions above
      */
     public static SharedMemory create(String name, long byteSize) throws IOException {
-        return attach(name, byteSize, true, new Option[0]);
+        return create(name, byteSize, new Option[0]);
     }
 
     /**
@@ -178,19 +182,25 @@ public final class SharedMemory implements AutoCloseable {
      * @see Option
      */
     public static SharedMemory create(String name, long byteSize, Option... options) throws IOException {
-        return attach(name, byteSize, true, options);
+        return attach(Platform.backend(), Platform.os(), name, byteSize, Option.mode(options), true);
+    }
+
+    /**
+     * {@link #openOrCreate(String, long, Option...)} on a given backend and name rules: how the tests run this
+     * class over another OS's backend (Windows' over Wine's kernel32 on Linux).
+     */
+    static SharedMemory openOrCreate(Backend backend, Os os, String name, long byteSize, int mode) throws IOException {
+        return attach(backend, os, name, byteSize, mode, false);
     }
 
     /** @param exclusive refuse a live block ({@link #create}), or attach to it ({@link #openOrCreate}) */
-    private static SharedMemory attach(String name, long byteSize, boolean exclusive, Option... options)
+    private static SharedMemory attach(Backend backend, Os os, String name, long byteSize, int mode, boolean exclusive)
             throws IOException {
-        int mode = Option.mode(options);
-        Backend backend = Platform.backend();
-        Names.check(name, Platform.os());
+        Names.check(name, os);
         if (byteSize < 1) {
             throw new IllegalArgumentException("byteSize must be at least 1, was " + byteSize);
         }
-        return new SharedMemory(name, exclusive ? backend.create(name, byteSize, mode)
+        return new SharedMemory(name, backend, exclusive ? backend.create(name, byteSize, mode)
                 : backend.openOrCreate(name, byteSize, mode));
     }
 
@@ -207,9 +217,13 @@ public final class SharedMemory implements AutoCloseable {
      */
     public static SharedMemory openExisting(String name, Option... options) throws IOException {
         int mode = Option.mode(options);
-        Backend backend = Platform.backend();
-        Names.check(name, Platform.os());
-        return new SharedMemory(name, backend.openExisting(name, mode));
+        return openExisting(Platform.backend(), Platform.os(), name, mode);
+    }
+
+    /** {@link #openExisting(String, Option...)} on a given backend and name rules, as {@link #openOrCreate(Backend, Os, String, long, int)}. */
+    static SharedMemory openExisting(Backend backend, Os os, String name, int mode) throws IOException {
+        Names.check(name, os);
+        return new SharedMemory(name, backend, backend.openExisting(name, mode));
     }
 
     /**
@@ -219,24 +233,32 @@ public final class SharedMemory implements AutoCloseable {
      * <p>By default a block is private to its user: on Linux it is created with mode 0600, and an existing
      * object that another user owns, or that has any group or other permission bit, is refused with
      * {@link SharedMemoryException} (the process may be root, which the kernel would let through, so
-     * panama-shm compares the owner and mode itself). The sharing options are the explicit way to share a
-     * block with other users on purpose. Every process attaching to a shared block must pass the option:
-     * a private attach refuses a shared block.
+     * panama-shm compares the owner and mode itself). On Windows it is created owned by the process's user
+     * with a DACL granting access to that user and SYSTEM only, and an existing file mapping is refused unless
+     * its owner is the process's user or the owner its token gives new objects (BUILTIN\Administrators for
+     * an elevated administrator) and its DACL exists and grants nothing to a group of users such as
+     * Authenticated Users or Everyone. The sharing options are the explicit way to share a block with other
+     * users on purpose. Every process attaching to a shared block must pass the option: a private attach
+     * refuses a shared block.
      *
-     * <p>The last process to detach frees a block; when that process is not the object's owner,
+     * <p>The last process to detach frees a block; on Linux, when that process is not the object's owner,
      * {@code /dev/shm}'s sticky bit forbids it to remove the name, so it empties the object instead (the
      * memory is freed, a 0-byte name stays) and the next attacher finds it free and resets it.
-     * On Windows the sharing options are not supported yet and throw {@link UnsupportedOperationException}.
      */
     public enum Option {
         /**
          * Share with the owner's group: a new block gets mode 0660 exactly (whatever the umask), and an existing
-         * block is accepted whoever owns it if its mode has no bit outside 0660.
+         * block is accepted whoever owns it if its mode has no bit outside 0660. Linux only: a Windows token has
+         * no group that stands for the people a user shares with (its primary group is usually "None" or
+         * "Domain Users"), so on Windows it throws {@link UnsupportedOperationException}; use
+         * {@link #SHARE_WITH_EVERYONE} there.
          */
         SHARE_WITH_GROUP(0660),
         /**
          * Share with every user: a new block gets mode 0666 exactly, and an existing block is accepted whoever
-         * owns it if its mode has no bit outside 0666.
+         * owns it if its mode has no bit outside 0666. On Windows a new block's DACL also lets Authenticated
+         * Users (every logged-on user, services included, of any session) map it read/write, and an existing
+         * block is accepted whoever owns it if it has a DACL (not the NULL DACL that lets anyone change it).
          */
         SHARE_WITH_EVERYONE(0666);
 
@@ -356,7 +378,7 @@ public final class SharedMemory implements AutoCloseable {
      *         {@code NAME} in the session namespace on Windows}
      */
     public String location() {
-        return Platform.backend().location(name);
+        return backend.location(name);
     }
 
     /**

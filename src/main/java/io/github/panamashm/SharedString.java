@@ -44,7 +44,8 @@ public final class SharedString implements AutoCloseable {
 
     private final SharedMemory memory;
 
-    private SharedString(SharedMemory memory) {
+    /** Wraps a block of at least {@value #BYTE_SIZE} bytes; the factories below are the public way. */
+    SharedString(SharedMemory memory) {
         this.memory = memory;
     }
 

@@ -27,14 +27,9 @@ public interface Backend {
      *
      * @param mode the permission bits a new block gets and the most an existing one may have, e.g. 0660;
      *             {@link #PRIVATE_MODE} is {@link #openOrCreate(String, long)}
-     * @throws UnsupportedOperationException when this backend cannot share blocks across users
+     * @throws UnsupportedOperationException when this backend has no meaning for {@code mode}
      */
-    default Attachment openOrCreate(String name, long byteSize, int mode) throws IOException {
-        if (mode != PRIVATE_MODE) {
-            throw new UnsupportedOperationException("sharing a block with other users is not supported on this OS");
-        }
-        return openOrCreate(name, byteSize);
-    }
+    Attachment openOrCreate(String name, long byteSize, int mode) throws IOException;
 
     /**
      * {@link #openOrCreate(String, long)} that refuses a live block: create the block, or reset one nobody is
@@ -51,27 +46,17 @@ public interface Backend {
      * {@link #create(String, long)} for a block deliberately shared with other users.
      *
      * @param mode as for {@link #openOrCreate(String, long, int)}
-     * @throws UnsupportedOperationException when this backend cannot share blocks across users
+     * @throws UnsupportedOperationException when this backend has no meaning for {@code mode}
      */
-    default Attachment create(String name, long byteSize, int mode) throws IOException {
-        if (mode != PRIVATE_MODE) {
-            throw new UnsupportedOperationException("sharing a block with other users is not supported on this OS");
-        }
-        return create(name, byteSize);
-    }
+    Attachment create(String name, long byteSize, int mode) throws IOException;
 
     /**
      * {@link #openExisting(String)} for a block deliberately shared with other users.
      *
      * @param mode the most permission bits the block may have, e.g. 0660
-     * @throws UnsupportedOperationException when this backend cannot share blocks across users
+     * @throws UnsupportedOperationException when this backend has no meaning for {@code mode}
      */
-    default Attachment openExisting(String name, int mode) throws IOException {
-        if (mode != PRIVATE_MODE) {
-            throw new UnsupportedOperationException("sharing a block with other users is not supported on this OS");
-        }
-        return openExisting(name);
-    }
+    Attachment openExisting(String name, int mode) throws IOException;
 
     /**
      * OpenFileMappingW semantics: attach to a block some process is attached to, or fail with

@@ -8,17 +8,19 @@ import java.util.Objects;
  *
  * <p>A name is the example's {@code dllmemfilemap}: what Windows passes to {@code CreateFileMappingW}
  * unchanged, and what Linux opens as {@code "/" + name} with {@code shm_open}. The rules are the same on
- * every OS except the length limit, so a name that works on one works on the other:
+ * every OS except where the OS itself accepts more (Windows: '/' and long names):
  * <ul>
  *   <li>not empty, and not {@code .} or {@code ..};</li>
- *   <li>no NUL, no {@code /}, no control character, no unpaired surrogate (Linux names are UTF-8);</li>
+ *   <li>no NUL, no control character, no unpaired surrogate (Linux names are UTF-8); on Linux no {@code /}
+ *       either (an object name is one path component), while Windows, which allows any character but the
+ *       backslash, accepts it;</li>
  *   <li>no backslash, except one leading {@code Local\} or {@code Global\} namespace prefix (Windows
  *       session namespaces; Linux has none and drops the prefix);</li>
  *   <li>no leading or trailing white space (almost always a mistake, and invisible in {@code ls});</li>
  *   <li>Linux: the name (without prefix) at most {@link #LINUX_NAME_BYTES} = 253 bytes of UTF-8: glibc up
  *       to 2.33 refuses {@code strlen(name) + 1 >= NAME_MAX} (255) with EINVAL, newer ones pass 255 bytes
  *       to the kernel, so 253 is what every glibc accepts ({@code "/" + name} then fits NAME_MAX with a byte
- *       to spare); Windows: at most MAX_PATH - 1 = 259 UTF-16 units, prefix included.</li>
+ *       to spare); Windows: at most {@link #WINDOWS_NAME_UNITS} = 32,766 UTF-16 units, prefix included.</li>
  * </ul>
  */
 public final class Names {
@@ -29,8 +31,13 @@ public final class Names {
      * glibc's {@code shm-directory.h} (2.19 to 2.33) refuses {@code strlen(name) + 1 >= NAME_MAX}.
      */
     public static final int LINUX_NAME_BYTES = LINUX_NAME_MAX - 2;
-    /** Windows MAX_PATH, which includes the terminating NUL. */
-    public static final int WINDOWS_MAX_PATH = 260;
+    /**
+     * The longest Windows name, in UTF-16 units, prefix included. Windows documents no limit for object names,
+     * but kernel32 hands a name to the kernel as a {@code UNICODE_STRING}, whose length is a 16-bit byte count:
+     * {@code RtlInitUnicodeString} cuts a longer name to 0xFFFC bytes, 32,766 units, so two longer names that
+     * share those units would silently name one object (Wine shows it; the Wine contract suite tests it).
+     */
+    public static final int WINDOWS_NAME_UNITS = 32_766;
 
     private static final String LOCAL = "Local\\";
     private static final String GLOBAL = "Global\\";
@@ -62,7 +69,7 @@ public final class Names {
             if (c == 0) {
                 throw refuse(name, "must not contain NUL (at index " + (name.length() - bare.length() + i) + ")");
             }
-            if (c == '/') {
+            if (c == '/' && os != Os.WINDOWS) { // a POSIX shared memory name is one path component
                 throw refuse(name, "must not contain '/'");
             }
             if (c == '\\') {
@@ -88,9 +95,9 @@ public final class Names {
                 }
             }
             case WINDOWS -> {
-                if (name.length() > WINDOWS_MAX_PATH - 1) {
-                    throw refuse(name, "is too long: " + name.length() + " UTF-16 units, at most "
-                            + (WINDOWS_MAX_PATH - 1) + " (MAX_PATH with its NUL)");
+                if (name.length() > WINDOWS_NAME_UNITS) {
+                    throw refuse(name, "is too long: " + name.length() + " UTF-16 units, at most " + WINDOWS_NAME_UNITS
+                            + " (kernel32 cuts longer names, so two of them could name one object)");
                 }
             }
         }

@@ -150,6 +150,15 @@ final class CAbiProof {
         return p;
     }
 
+    /** @return a copy without the constant {@code name} */
+    CAbiProof withoutConstant(String name) {
+        CAbiProof p = copy();
+        if (!p.constants.removeIf(c -> c.name().equals(name))) {
+            throw new AssertionError("no constant " + name);
+        }
+        return p;
+    }
+
     private CAbiProof copy() {
         CAbiProof p = new CAbiProof(prelude);
         p.functions.addAll(functions);
@@ -298,15 +307,45 @@ final class CAbiProof {
         }
     }
 
-    /** Compiles {@link #source()} with {@code compiler -fsyntax-only} in a temporary directory, then removes it. */
-    Compilation compile(String compiler) {
-        String source = source();
+    /**
+     * Compiles {@link #source()} with {@code compiler -fsyntax-only} in a temporary directory, then removes it.
+     *
+     * @param compiler the compiler and the options that choose its target, e.g. {@code clang --target=...}
+     */
+    Compilation compile(List<String> compiler) {
+        return run(compiler, source(), List.of("-fsyntax-only"));
+    }
+
+    /**
+     * Compiles and links a program that takes the address of every declared function of this proof, against
+     * {@code libraries}: the linker then shows that each symbol exists in them (an import library for a DLL).
+     * Functions the headers no longer declare (old-library fallbacks) are left out.
+     */
+    Compilation link(List<String> compiler, String... libraries) {
+        StringBuilder c = new StringBuilder(prelude).append("\nvoid *panama_shm_symbols[] = {\n");
+        for (Function f : functions) {
+            if (f.declared()) {
+                c.append("    (void *) &").append(f.name()).append(",\n");
+            }
+        }
+        c.append("};\n\nint main(void) {\n    return panama_shm_symbols[0] == 0;\n}\n");
+        List<String> options = new ArrayList<>(List.of("-o", "abi_link"));
+        return run(compiler, c.toString(), options, libraries);
+    }
+
+    private static Compilation run(List<String> compiler, String source, List<String> options, String... libraries) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("panama-shm-abi");
             Path file = dir.resolve("abi_proof.c");
             Files.writeString(file, source, StandardCharsets.UTF_8);
-            Process p = new ProcessBuilder(compiler, "-std=gnu11", "-fsyntax-only", "-fmax-errors=0", file.toString())
+            List<String> command = new ArrayList<>(compiler);
+            command.add("-std=gnu11");
+            command.add(compiler.getFirst().contains("clang") ? "-ferror-limit=0" : "-fmax-errors=0");
+            command.addAll(options);
+            command.add(file.toString());
+            command.addAll(List.of(libraries));
+            Process p = new ProcessBuilder(command)
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
                     .start();
@@ -314,7 +353,7 @@ final class CAbiProof {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError(compiler + " did not finish in 120 s");
+                throw new AssertionError(command + " did not finish in 120 s");
             }
             return new Compilation(p.exitValue(), out, source);
         } catch (IOException e) {
@@ -334,17 +373,23 @@ final class CAbiProof {
     }
 
     /**
-     * @return the first of {@code candidates} that runs ({@code --version} exits 0) and, when
-     *         {@code machine} is not null, whose {@code -dumpmachine} starts with it; null when none does
+     * @return the first of {@code candidates} that, given {@code targetOptions}, runs ({@code -dumpmachine} exits
+     *         0) and targets {@code machine} (its {@code -dumpmachine} starts with it), with those options; null
+     *         when none does
      */
-    static String findCompiler(String machine, String... candidates) {
+    static List<String> findCompiler(String machine, List<String> targetOptions, String... candidates) {
         for (String cc : candidates) {
             try {
-                Process p = new ProcessBuilder(cc, "-dumpmachine").redirectErrorStream(true).start();
+                List<String> command = new ArrayList<>(List.of(cc));
+                command.addAll(targetOptions);
+                command.add("-dumpmachine");
+                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
                 p.getOutputStream().close();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
                 if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0 && (machine == null || out.startsWith(machine))) {
-                    return cc;
+                    List<String> compiler = new ArrayList<>(List.of(cc));
+                    compiler.addAll(targetOptions);
+                    return compiler;
                 }
             } catch (IOException e) {
                 // not installed

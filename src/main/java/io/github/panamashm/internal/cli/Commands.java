@@ -3,28 +3,45 @@ package io.github.panamashm.internal.cli;
 import io.github.panamashm.NoSuchSharedMemoryException;
 import io.github.panamashm.SharedMemory;
 import io.github.panamashm.SharedString;
+import io.github.panamashm.internal.Os;
+import io.github.panamashm.internal.TextBlock;
+import io.github.panamashm.internal.linux.ShmObjects;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
-/** set, get, hold and info: each attaches, does its work and detaches. */
+/**
+ * The commands: each parses its own arguments, does its work and returns the exit status. A command is a
+ * method here taking its arguments, a case in {@link Main}'s dispatch and a text in {@link Usage}.
+ */
 final class Commands {
+    /** The options of every command that attaches to a block. */
+    private static final Set<String> BLOCK_OPTIONS = Set.of("--name", "--share");
+
     private final InputStream in;
     private final PrintStream out;
     private final PrintStream err;
+    private final Os os;
 
-    Commands(InputStream in, PrintStream out, PrintStream err) {
+    Commands(InputStream in, PrintStream out, PrintStream err, Os os) {
         this.in = in;
         this.out = out;
         this.err = err;
+        this.os = os;
     }
 
-    private static Options parse(List<String> args, Set<String> values, Set<String> flags)
+    static Options parse(List<String> args, Set<String> values, Set<String> flags)
             throws UsageException, Main.HelpRequested {
         Options o = Options.parse(args, values, flags);
         if (o.help()) {
@@ -33,70 +50,96 @@ final class Commands {
         return o;
     }
 
+    private static Set<String> blockOptionsAnd(String... more) {
+        Set<String> all = new HashSet<>(BLOCK_OPTIONS);
+        all.addAll(List.of(more));
+        return all;
+    }
+
     int set(List<String> args) throws UsageException, Main.HelpRequested, IOException {
-        Options o = parse(args, Set.of("--name"), Set.of());
+        Options o = parse(args, BLOCK_OPTIONS, Set.of());
         String name = o.name();
+        SharedMemory.Option[] share = o.share();
         String text = o.atMostOne("TEXT", true);
         if (text.equals("-")) {
             text = readText(in);
         }
         refuseNul(text);
-        try (SharedString block = SharedString.open(name)) {
+        try (SharedString block = SharedString.open(name, share)) {
             int stored = block.set(text);
             out.println("stored " + stored + " UTF-16 units in " + name);
             warnIfTruncated(stored, text);
             if (block.created()) {
-                err.println("note: no other process is attached to " + name + ", so the text is freed as set"
-                        + " exits; keep the block alive with hold");
+                // Another process may attach before this one detaches (a hold starting now): then the text stays.
+                err.println("note: no other process was attached to " + name + " when set attached: unless one"
+                        + " attaches before set exits, the text is freed as set exits (keep the block alive with hold)");
             }
         }
         return Main.OK;
     }
 
     int get(List<String> args) throws UsageException, Main.HelpRequested, IOException {
-        Options o = parse(args, Set.of("--name", "--cch"), Set.of());
+        Options o = parse(args, blockOptionsAnd("--cch"), Set.of("--create"));
         String name = o.name();
+        SharedMemory.Option[] share = o.share();
         o.noPositional();
         String cch = o.value("--cch");
         int cchSize = cch == null ? SharedString.MAX_LENGTH + 1 : parseCch(cch);
-        try (SharedString block = SharedString.open(name)) {
-            out.println(block.get(cchSize));
-            if (block.created()) {
-                err.println("note: no process was attached to " + name + ", so this is a fresh, empty block;"
-                        + " keep a block alive with hold");
+        if (o.flag("--create")) {
+            try (SharedString block = SharedString.open(name, share)) {
+                out.println(block.get(cchSize));
+                if (block.created()) {
+                    err.println("note: no process was attached to " + name + ", so get created it empty; it is freed"
+                            + " as get exits unless another process attaches");
+                }
+            }
+        } else {
+            try (SharedMemory block = SharedMemory.openExisting(name, share)) {
+                if (block.byteSize() < SharedString.BYTE_SIZE) {
+                    throw new IOException("the block " + name + " has " + block.byteSize() + " bytes, fewer than the "
+                            + SharedString.BYTE_SIZE + " of a text block");
+                }
+                out.println(TextBlock.read(block.segment().asSlice(0, SharedString.BYTE_SIZE), cchSize));
             }
         }
         return Main.OK;
     }
 
     int hold(List<String> args) throws UsageException, Main.HelpRequested, IOException {
-        Options o = parse(args, Set.of("--name"), Set.of("--until-signal"));
+        Options o = parse(args, blockOptionsAnd("--ready-file"), Set.of("--until-signal"));
         String name = o.name();
+        SharedMemory.Option[] share = o.share();
         String text = o.atMostOne("TEXT", false);
         boolean untilSignal = o.flag("--until-signal");
+        Path ready = o.value("--ready-file") == null ? null : Path.of(o.value("--ready-file")).toAbsolutePath();
         if (text != null) {
             refuseNul(text);
         }
-        SharedString block = SharedString.open(name);
+        if (ready != null && Files.exists(ready, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("the ready file " + ready + " exists: remove it first (a hold killed with no"
+                    + " chance to delete it leaves it)");
+        }
+        if (ready != null && !Files.isDirectory(ready.getParent())) {
+            throw new IOException("cannot create the ready file " + ready + ": " + ready.getParent()
+                    + " is no directory");
+        }
+        Holder holder = new Holder(SharedString.open(name, share), ready);
         // SharedMemory.close() returns at once when another thread's close is under way, so the library's
         // exit hook alone would let the JVM halt in the middle of the release that the end of input started
         // (a signal and the end of input often come together: Process.destroy() does both). This hook waits
         // for that release, or does it.
-        Object release = new Object();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            synchronized (release) {
-                block.close();
-            }
-        }, "panama-shm hold release"));
+        Runtime.getRuntime().addShutdownHook(new Thread(holder::release, "panama-shm hold release"));
         try {
             String stored = "";
             if (text != null) {
-                int n = block.set(text);
+                int n = holder.block.set(text);
                 warnIfTruncated(n, text);
                 stored = ", stored " + n + " UTF-16 units";
             }
-            out.println("holding " + name + " (created=" + block.created() + stored + "); "
-                    + (untilSignal ? "" : "end of input or ") + "SIGINT/SIGTERM releases it");
+            String signals = os == Os.WINDOWS ? "Ctrl+C" : "SIGINT/SIGTERM";
+            out.println("holding " + name + " (created=" + holder.block.created() + stored + "); "
+                    + (untilSignal ? "" : "end of input or ") + signals + " releases it");
+            holder.announce();
             if (untilSignal) {
                 awaitSignal();
             } else {
@@ -106,19 +149,62 @@ final class Commands {
                 }
             }
         } finally {
-            synchronized (release) {
-                block.close();
-            }
+            holder.release();
         }
         out.println("released " + name);
         return Main.OK;
     }
 
+    /** What hold holds: the block, and the ready file that says so; released once, by whoever comes first. */
+    private static final class Holder {
+        final SharedString block;
+        private final Path ready;
+        private boolean released;
+
+        Holder(SharedString block, Path ready) {
+            this.block = block;
+            this.ready = ready;
+        }
+
+        /** Creates the ready file with this process's id, whole at once (renamed into place). */
+        synchronized void announce() throws IOException {
+            if (ready == null || released) {
+                return;
+            }
+            try {
+                Path tmp = Files.createTempFile(ready.getParent(), ".panama-shm-hold", ".tmp");
+                try {
+                    Files.writeString(tmp, ProcessHandle.current().pid() + "\n", StandardCharsets.US_ASCII);
+                    Files.move(tmp, ready, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            } catch (IOException e) {
+                // NIO's messages are often the bare path: say what was being done, and the exception's type.
+                throw new IOException("cannot create the ready file " + ready + ": " + e, e);
+            }
+        }
+
+        synchronized void release() {
+            released = true;
+            block.close();
+            if (ready != null) {
+                try {
+                    Files.deleteIfExists(ready);
+                } catch (IOException e) {
+                    // best effort: the block is what matters, and it is released
+                }
+            }
+        }
+    }
+
     int info(List<String> args) throws UsageException, Main.HelpRequested, IOException {
-        Options o = parse(args, Set.of("--name"), Set.of());
+        Options o = parse(args, BLOCK_OPTIONS, Set.of("--create"));
         String name = o.name();
+        SharedMemory.Option[] share = o.share();
         o.noPositional();
-        try (SharedMemory block = attachForInfo(name)) {
+        try (SharedMemory block = o.flag("--create") ? attachOrCreate(name, share)
+                : SharedMemory.openExisting(name, share)) {
             out.println("name: " + block.name());
             out.println("size: " + block.byteSize() + " bytes");
             out.println("created: " + block.created());
@@ -127,12 +213,54 @@ final class Commands {
         return Main.OK;
     }
 
-    /** The real size of a block someone holds, whoever made it; else a new text block, as set and get make. */
-    private static SharedMemory attachForInfo(String name) throws IOException {
+    /** The real size of a block someone holds, whoever made it; else a new text block, as set makes. */
+    private static SharedMemory attachOrCreate(String name, SharedMemory.Option[] share) throws IOException {
         try {
-            return SharedMemory.openExisting(name);
+            return SharedMemory.openExisting(name, share);
         } catch (NoSuchSharedMemoryException e) {
-            return SharedMemory.openOrCreate(name, SharedString.BYTE_SIZE);
+            return SharedMemory.openOrCreate(name, SharedString.BYTE_SIZE, share);
+        }
+    }
+
+    int list(List<String> args) throws UsageException, Main.HelpRequested, IOException {
+        parse(args, Set.of(), Set.of()).noPositional();
+        requireShmDirectory("file mappings cannot be listed by name, and a mapping vanishes with the last handle"
+                + " to it, so none is ever left behind");
+        List<ShmObjects.Entry> entries = ShmObjects.list();
+        int ownerWidth = "OWNER".length();
+        for (ShmObjects.Entry e : entries) {
+            ownerWidth = Math.max(ownerWidth, e.owner().length());
+        }
+        String row = "%-7s %10s %4s %-" + ownerWidth + "s %s";
+        out.println(row.formatted("STATE", "SIZE", "MODE", "OWNER", "NAME"));
+        for (ShmObjects.Entry e : entries) {
+            out.println(row.formatted(e.state().name().toLowerCase(Locale.ROOT), e.size(),
+                    String.format("%04o", e.mode()), e.owner(), e.name()));
+        }
+        return Main.OK;
+    }
+
+    int rm(List<String> args) throws UsageException, Main.HelpRequested, IOException {
+        Options o = parse(args, Set.of(), Set.of("--force"));
+        String name = o.positionalName();
+        requireShmDirectory("a file mapping vanishes with the last handle to it, so none is ever left behind to"
+                + " remove");
+        if (ShmObjects.remove(name, o.flag("--force")) == ShmObjects.Removed.STALE) {
+            out.println("removed " + name + " (stale: no process was attached)");
+        } else {
+            out.println("removed " + name + " although processes are attached: they keep their memory until they"
+                    + " detach, and the next attach creates a new block " + name);
+        }
+        return Main.OK;
+    }
+
+    /** list and rm look in /dev/shm, which only Linux has. */
+    private void requireShmDirectory(String whyNotOnWindows) throws IOException {
+        if (os == Os.WINDOWS) {
+            throw new IOException("not available on Windows: " + whyNotOnWindows);
+        }
+        if (os != Os.LINUX) {
+            throw new IOException("not available: it looks in Linux's /dev/shm");
         }
     }
 
@@ -156,7 +284,7 @@ final class Commands {
         return n;
     }
 
-    private static void refuseNul(String text) throws UsageException {
+    static void refuseNul(String text) throws UsageException {
         int nul = text.indexOf('\0');
         if (nul >= 0) {
             throw new UsageException("TEXT must not contain NUL (at index " + nul + ")");

@@ -4,7 +4,6 @@ import io.github.panamashm.SharedString;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,10 +29,7 @@ final class Demo {
     }
 
     int run(List<String> args) throws UsageException, Main.HelpRequested, IOException {
-        Options o = Options.parse(args, Set.of("--name", "--text"), Set.of());
-        if (o.help()) {
-            throw new Main.HelpRequested();
-        }
+        Options o = Commands.parse(args, Set.of("--name", "--text"), Set.of());
         String name = o.name();
         o.noPositional();
         String text = o.value("--text") == null ? DEFAULT_TEXT : o.value("--text");
@@ -86,7 +82,7 @@ final class Demo {
     static List<String> childCommand(String name) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaLauncher().toString());
-        Path codeSource = codeSource();
+        Path codeSource = Host.codeSource();
         Module module = Demo.class.getModule();
         if (module.isNamed()) {
             cmd.add("--enable-native-access=" + module.getName());
@@ -107,18 +103,6 @@ final class Demo {
         cmd.add("--name");
         cmd.add(name);
         return cmd;
-    }
-
-    private static Path codeSource() throws IOException {
-        var source = Demo.class.getProtectionDomain().getCodeSource();
-        if (source == null || source.getLocation() == null) {
-            return null;
-        }
-        try {
-            return Path.of(source.getLocation().toURI()).toAbsolutePath();
-        } catch (URISyntaxException | IllegalArgumentException e) {
-            throw new IOException("cannot tell where this program was loaded from: " + source.getLocation(), e);
-        }
     }
 
     private static Path javaLauncher() {

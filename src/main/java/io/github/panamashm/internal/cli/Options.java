@@ -1,7 +1,9 @@
 package io.github.panamashm.internal.cli;
 
+import io.github.panamashm.SharedMemory;
 import io.github.panamashm.SharedString;
 import io.github.panamashm.internal.Names;
+import io.github.panamashm.internal.Os;
 import io.github.panamashm.internal.Platform;
 
 import java.util.ArrayList;
@@ -80,18 +82,30 @@ final class Options {
         return values.get(option);
     }
 
-    List<String> positional() {
-        return positional;
-    }
-
     /** @return the {@code --name} value, default {@value SharedString#DEFAULT_NAME}, checked against the naming rules */
     String name() throws UsageException {
-        String name = values.getOrDefault("--name", SharedString.DEFAULT_NAME);
+        return checkName(values.getOrDefault("--name", SharedString.DEFAULT_NAME));
+    }
+
+    private static String checkName(String name) throws UsageException {
         try {
             return Names.check(name, Platform.os());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /** @return the {@code --share} value as options: none, or the one sharing option it names */
+    SharedMemory.Option[] share() throws UsageException {
+        String who = values.get("--share");
+        if (who == null) {
+            return new SharedMemory.Option[0];
+        }
+        return switch (who) {
+            case "group" -> new SharedMemory.Option[] {SharedMemory.Option.SHARE_WITH_GROUP};
+            case "everyone" -> new SharedMemory.Option[] {SharedMemory.Option.SHARE_WITH_EVERYONE};
+            default -> throw new UsageException("--share must be group or everyone, was \"" + who + "\"");
+        };
     }
 
     /** @return the only positional argument, or null when there is none and it is optional */
@@ -107,6 +121,35 @@ final class Options {
             return null;
         }
         return positional.get(0);
+    }
+
+    /** @return the only positional argument, a block name checked against the naming rules */
+    String positionalName() throws UsageException {
+        return checkName(atMostOne("NAME", true));
+    }
+
+    /**
+     * The JVM decodes arguments with the locale's charset ({@code sun.jnu.encoding}): a byte sequence it cannot
+     * decode becomes U+FFFD, and on Windows a character the ANSI code page lacks has become '?' before the JVM
+     * sees it. Either is stored as is, so the user is told.
+     *
+     * @param charset the charset arguments were decoded with
+     * @return one warning per argument that was, or on Windows may have been, changed by decoding
+     */
+    static List<String> decodingWarnings(List<String> args, Os os, String charset) {
+        boolean utf8 = charset != null && charset.replace("-", "").equalsIgnoreCase("UTF8");
+        List<String> warnings = new ArrayList<>();
+        for (String a : args) {
+            if (a.indexOf('\uFFFD') >= 0) {
+                warnings.add("warning: argument \"" + a + "\" has bytes the locale's charset (" + charset
+                        + ") cannot decode; each became U+FFFD. Use a UTF-8 locale, or give a text on standard"
+                        + " input (set -)");
+            } else if (os == Os.WINDOWS && !utf8 && a.indexOf('?') >= 0) {
+                warnings.add("warning: argument \"" + a + "\" has a '?', which may stand for a character the code"
+                        + " page (" + charset + ") cannot represent; give such a text on standard input (set -)");
+            }
+        }
+        return warnings;
     }
 
     void noPositional() throws UsageException {

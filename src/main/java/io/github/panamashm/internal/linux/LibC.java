@@ -37,8 +37,12 @@ public final class LibC {
     }
 
     // <fcntl.h> / <bits/fcntl-linux.h>, the same on x86_64 and aarch64 (asm-generic/fcntl.h)
+    /** {@code O_RDONLY}: open for reading only. */
+    public static final int O_RDONLY = 0;
     /** {@code O_RDWR}: open for reading and writing. */
     public static final int O_RDWR = 02;
+    /** {@code O_NONBLOCK}: an open never waits (a FIFO without a writer, say). */
+    public static final int O_NONBLOCK = 04000;
     /** {@code O_CREAT}: create if absent (octal 0100 on Linux; 0x200 on macOS). */
     public static final int O_CREAT = 0100;
     /** {@code F_OFD_GETLK}: test for an open-file-description lock. */
@@ -69,6 +73,20 @@ public final class LibC {
     // <sys/stat.h>
     /** {@code S_IRUSR | S_IWUSR}: mode 0600, the owner only. */
     public static final int S_IRUSR_S_IWUSR = 0600;
+    /** {@code S_IFMT}: the file type bits of {@code st_mode}. */
+    public static final int S_IFMT = 0170000;
+    /** {@code S_IFREG}: a regular file, as every shared memory object is. */
+    public static final int S_IFREG = 0100000;
+    /** {@code S_IFIFO}: a FIFO. */
+    public static final int S_IFIFO = 0010000;
+    /** {@code S_IFCHR}: a character device. */
+    public static final int S_IFCHR = 0020000;
+    /** {@code S_IFDIR}: a directory. */
+    public static final int S_IFDIR = 0040000;
+    /** {@code S_IFBLK}: a block device. */
+    public static final int S_IFBLK = 0060000;
+    /** {@code S_IFSOCK}: a socket. */
+    public static final int S_IFSOCK = 0140000;
 
     /** The layout of the state {@code captureCallState("errno")} stores. */
     public static final StructLayout ERRNO_STATE_LAYOUT = Linker.Option.captureStateLayout();

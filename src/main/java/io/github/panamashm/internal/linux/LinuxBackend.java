@@ -38,8 +38,10 @@ import static io.github.panamashm.internal.linux.LibC.*;
  * it, so nothing a dead process wrote is ever taken for live data.
  */
 public final class LinuxBackend implements Backend {
-    private static final long MUTEX_BYTE = 1;
-    private static final long LIFETIME_BYTE = 0;
+    /** The attach/detach mutex: an attacher or detacher write-locks it while it works. */
+    static final long MUTEX_BYTE = 1;
+    /** The lifetime lock: every attached process holds a read lock on it. */
+    static final long LIFETIME_BYTE = 0;
 
     private final LinuxStructs structs = LinuxStructs.current();
 
@@ -227,7 +229,7 @@ public final class LinuxBackend implements Backend {
     }
 
     /** One attach or detach: the calls it makes, each with errno captured into its own segment. */
-    private final class Calls implements AutoCloseable {
+    final class Calls implements AutoCloseable {
         private final Arena arena = Arena.ofConfined();
         private final String object;
         private final MemorySegment path;
@@ -237,7 +239,7 @@ public final class LinuxBackend implements Backend {
             this.path = arena.allocateFrom(object);
         }
 
-        private MemorySegment errnoState() {
+        MemorySegment errnoState() {
             return arena.allocate(ERRNO_STATE_LAYOUT);
         }
 
@@ -248,7 +250,7 @@ public final class LinuxBackend implements Backend {
             return fd >= 0 ? fd : -errno(state);
         }
 
-        private MemorySegment flock(short type, long start) {
+        MemorySegment flock(short type, long start) {
             MemorySegment lock = arena.allocate(LinuxStructs.FLOCK);
             LinuxStructs.L_TYPE.set(lock, 0L, type);
             LinuxStructs.L_WHENCE.set(lock, 0L, SEEK_SET);

@@ -55,6 +55,28 @@ public final class Kernel32 {
     public static final int FILE_MAP_READ = 0x0004;
     /** {@code FILE_MAP_ALL_ACCESS} ({@code SECTION_ALL_ACCESS}): every right, including extending the section. */
     public static final int FILE_MAP_ALL_ACCESS = 0xF001F;
+    /** {@code SECTION_QUERY}: query the section's size and attributes. */
+    public static final int SECTION_QUERY = 0x0001;
+    /** {@code SECTION_MAP_WRITE}: map a writable view (the right {@link #FILE_MAP_WRITE} asks for). */
+    public static final int SECTION_MAP_WRITE = 0x0002;
+    /** {@code SECTION_MAP_READ}: map a readable view (the right {@link #FILE_MAP_READ} asks for). */
+    public static final int SECTION_MAP_READ = 0x0004;
+    /** {@code SECTION_ALL_ACCESS}: every section right, standard rights included. */
+    public static final int SECTION_ALL_ACCESS = 0xF001F;
+
+    // <winnt.h>: standard access rights
+    /** {@code READ_CONTROL}: read the object's security descriptor (its owner and DACL). */
+    public static final int READ_CONTROL = 0x00020000;
+    /** {@code SYNCHRONIZE}: wait on the object; the least right that opens an event, mutex, semaphore or timer. */
+    public static final int SYNCHRONIZE = 0x00100000;
+    /** {@code JOB_OBJECT_QUERY}: the least right that opens a job object. */
+    public static final int JOB_OBJECT_QUERY = 0x0004;
+
+    // <winnt.h>: MEMORY_BASIC_INFORMATION.State
+    /** {@code MEM_COMMIT}: the pages have storage; touching them is safe. */
+    public static final int MEM_COMMIT = 0x1000;
+    /** {@code MEM_RESERVE}: address space only; touching the pages is an access violation. */
+    public static final int MEM_RESERVE = 0x2000;
 
     // <handleapi.h>
     /** {@code INVALID_HANDLE_VALUE}: {@code ((HANDLE)(LONG_PTR)-1)}, the all-ones pointer; as hFile, "the paging file". */
@@ -75,7 +97,10 @@ public final class Kernel32 {
     public static final int ERROR_PATH_NOT_FOUND = 3;
     /** {@code ERROR_ACCESS_DENIED} (5). */
     public static final int ERROR_ACCESS_DENIED = 5;
-    /** {@code ERROR_INVALID_HANDLE} (6): also what CreateFileMappingW says when the name is another object type. */
+    /**
+     * {@code ERROR_INVALID_HANDLE} (6): also what CreateFileMappingW and OpenFileMappingW say when the name belongs
+     * to an event, semaphore, mutex, waitable timer or job object, which share the file mappings' namespace.
+     */
     public static final int ERROR_INVALID_HANDLE = 6;
     /** {@code ERROR_NOT_ENOUGH_MEMORY} (8). */
     public static final int ERROR_NOT_ENOUGH_MEMORY = 8;
@@ -83,6 +108,8 @@ public final class Kernel32 {
     public static final int ERROR_OUTOFMEMORY = 14;
     /** {@code ERROR_INVALID_PARAMETER} (87). */
     public static final int ERROR_INVALID_PARAMETER = 87;
+    /** {@code ERROR_INSUFFICIENT_BUFFER} (122): GetTokenInformation's buffer was too small. */
+    public static final int ERROR_INSUFFICIENT_BUFFER = 122;
     /** {@code ERROR_DISK_FULL} (112). */
     public static final int ERROR_DISK_FULL = 112;
     /** {@code ERROR_INVALID_NAME} (123). */
@@ -95,7 +122,7 @@ public final class Kernel32 {
     public static final int ERROR_FILENAME_EXCED_RANGE = 206;
     /** {@code ERROR_INVALID_ADDRESS} (487). */
     public static final int ERROR_INVALID_ADDRESS = 487;
-    /** {@code ERROR_PRIVILEGE_NOT_HELD} (1314): e.g. creating in {@code Global\} without SeCreateGlobalPrivilege. */
+    /** {@code ERROR_PRIVILEGE_NOT_HELD} (1314): the caller's token lacks a privilege the call needs. */
     public static final int ERROR_PRIVILEGE_NOT_HELD = 1314;
     /** {@code ERROR_NO_SYSTEM_RESOURCES} (1450). */
     public static final int ERROR_NO_SYSTEM_RESOURCES = 1450;
@@ -105,7 +132,7 @@ public final class Kernel32 {
     /**
      * {@code MEMORY_BASIC_INFORMATION} on Win64 (x64 and ARM64: {@code _WIN64}, natural alignment). The
      * Windows SDK declares {@code WORD PartitionId} in the 4 bytes after {@code AllocationProtect}; mingw-w64
-     * leaves them as padding. Only {@code RegionSize} is read.
+     * leaves them as padding. {@code AllocationBase}, {@code RegionSize} and {@code State} are read.
      *
      * @see <a href="https://learn.microsoft.com/windows/win32/api/winnt/ns-winnt-memory_basic_information">MEMORY_BASIC_INFORMATION</a>
      */
@@ -121,8 +148,25 @@ public final class Kernel32 {
             MemoryLayout.paddingLayout(4)
     ).withName("MEMORY_BASIC_INFORMATION");
 
+    /** {@code MEMORY_BASIC_INFORMATION.AllocationBase}: where the view (the allocation) holding the address begins. */
+    public static final VarHandle AllocationBase = MEMORY_BASIC_INFORMATION.varHandle(groupElement("AllocationBase"));
     /** {@code MEMORY_BASIC_INFORMATION.RegionSize}: bytes from the base address that share the same attributes. */
     public static final VarHandle RegionSize = MEMORY_BASIC_INFORMATION.varHandle(groupElement("RegionSize"));
+    /** {@code MEMORY_BASIC_INFORMATION.State}: {@link #MEM_COMMIT}, {@link #MEM_RESERVE} or {@code MEM_FREE}. */
+    public static final VarHandle State = MEMORY_BASIC_INFORMATION.varHandle(groupElement("State"));
+
+    /**
+     * {@code SECURITY_ATTRIBUTES} on Win64: {@code DWORD nLength; LPVOID lpSecurityDescriptor; BOOL bInheritHandle;}.
+     *
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/wtypesbase/ns-wtypesbase-security_attributes">SECURITY_ATTRIBUTES</a>
+     */
+    public static final StructLayout SECURITY_ATTRIBUTES = MemoryLayout.structLayout(
+            JAVA_INT.withName("nLength"),
+            MemoryLayout.paddingLayout(4),
+            ADDRESS.withName("lpSecurityDescriptor"),
+            JAVA_INT.withName("bInheritHandle"),
+            MemoryLayout.paddingLayout(4)
+    ).withName("SECURITY_ATTRIBUTES");
 
     /** A UTF-16LE code unit: a {@code WCHAR}. */
     private static final ValueLayout.OfChar WCHAR = ValueLayout.JAVA_CHAR_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -172,14 +216,20 @@ public final class Kernel32 {
     }
 
     static MethodHandle downcall(String name, FunctionDescriptor descriptor, boolean captureLastError) {
-        MemorySegment symbol = Lib.KERNEL32.find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("kernel32 has no symbol " + name));
+        return link(Lib.KERNEL32, "kernel32", name, descriptor, captureLastError);
+    }
+
+    /** Links {@code name} in {@code library}, capturing the last error after each call when asked: kernel32's and advapi32's way. */
+    static MethodHandle link(SymbolLookup library, String libraryName, String name, FunctionDescriptor descriptor,
+                             boolean captureLastError) {
+        MemorySegment symbol = library.find(name)
+                .orElseThrow(() -> new UnsatisfiedLinkError(libraryName + " has no symbol " + name));
         return captureLastError
                 ? Lib.LINKER.downcallHandle(symbol, descriptor, Capture.OPTION)
                 : Lib.LINKER.downcallHandle(symbol, descriptor);
     }
 
-    private static AssertionError unexpected(Throwable t) {
+    static AssertionError unexpected(Throwable t) {
         return new AssertionError("downcall failed unexpectedly", t);
     }
 
@@ -213,6 +263,27 @@ public final class Kernel32 {
         @CFunction("DWORD WINAPI FormatMessageW(DWORD, LPCVOID, DWORD, DWORD, LPWSTR, DWORD, va_list *)")
         public static final FunctionDescriptor FormatMessageW =
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
+
+        @CFunction("HLOCAL WINAPI LocalFree(HLOCAL)")
+        public static final FunctionDescriptor LocalFree = FunctionDescriptor.of(ADDRESS, ADDRESS);
+
+        @CFunction("HANDLE WINAPI GetCurrentProcess(void)")
+        public static final FunctionDescriptor GetCurrentProcess = FunctionDescriptor.of(ADDRESS);
+
+        @CFunction("HANDLE WINAPI OpenEventW(DWORD, BOOL, LPCWSTR)")
+        public static final FunctionDescriptor OpenEventW = FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
+
+        @CFunction("HANDLE WINAPI OpenMutexW(DWORD, BOOL, LPCWSTR)")
+        public static final FunctionDescriptor OpenMutexW = FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
+
+        @CFunction("HANDLE WINAPI OpenSemaphoreW(DWORD, BOOL, LPCWSTR)")
+        public static final FunctionDescriptor OpenSemaphoreW = FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
+
+        @CFunction("HANDLE WINAPI OpenWaitableTimerW(DWORD, BOOL, LPCWSTR)")
+        public static final FunctionDescriptor OpenWaitableTimerW = FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
+
+        @CFunction("HANDLE WINAPI OpenJobObjectW(DWORD, BOOL, LPCWSTR)")
+        public static final FunctionDescriptor OpenJobObjectW = FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
     }
 
     private static final class CreateFileMappingW$ {
@@ -352,6 +423,143 @@ public final class Kernel32 {
         try {
             return (int) FormatMessageW$.HANDLE.invokeExact(dwFlags, lpSource, dwMessageId, dwLanguageId, lpBuffer,
                     nSize, Arguments);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class LocalFree$ {
+        static final MethodHandle HANDLE = downcall("LocalFree", Descriptors.LocalFree, false);
+    }
+
+    /**
+     * {@code HLOCAL LocalFree(HLOCAL hMem);} Frees what advapi32 allocated for the caller (a security descriptor
+     * from GetSecurityInfo).
+     *
+     * @return NULL on success
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/winbase/nf-winbase-localfree">LocalFree</a>
+     */
+    public static MemorySegment LocalFree(MemorySegment hMem) {
+        try {
+            return (MemorySegment) LocalFree$.HANDLE.invokeExact(hMem);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class GetCurrentProcess$ {
+        static final MethodHandle HANDLE = downcall("GetCurrentProcess", Descriptors.GetCurrentProcess, false);
+    }
+
+    /**
+     * {@code HANDLE GetCurrentProcess(void);}
+     *
+     * @return the pseudo handle of the calling process, which needs no CloseHandle
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/processthreadsapi/nf-processthreadsapi-getcurrentprocess">GetCurrentProcess</a>
+     */
+    public static MemorySegment GetCurrentProcess() {
+        try {
+            return (MemorySegment) GetCurrentProcess$.HANDLE.invokeExact();
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class OpenEventW$ {
+        static final MethodHandle HANDLE = downcall("OpenEventW", Descriptors.OpenEventW, true);
+    }
+
+    /**
+     * {@code HANDLE OpenEventW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);} Opens the event named
+     * {@code lpName}; used to tell which kind of object holds a name that is not a file mapping.
+     *
+     * @return the handle, or NULL ({@link #ERROR_INVALID_HANDLE} when the name belongs to another object type)
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-openeventw">OpenEventW</a>
+     */
+    public static MemorySegment OpenEventW(MemorySegment lastErrorState, int dwDesiredAccess, int bInheritHandle,
+                                     MemorySegment lpName) {
+        try {
+            return (MemorySegment) OpenEventW$.HANDLE.invokeExact(lastErrorState, dwDesiredAccess, bInheritHandle, lpName);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class OpenMutexW$ {
+        static final MethodHandle HANDLE = downcall("OpenMutexW", Descriptors.OpenMutexW, true);
+    }
+
+    /**
+     * {@code HANDLE OpenMutexW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);} Opens the mutex named
+     * {@code lpName}; used to tell which kind of object holds a name that is not a file mapping.
+     *
+     * @return the handle, or NULL ({@link #ERROR_INVALID_HANDLE} when the name belongs to another object type)
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-openmutexw">OpenMutexW</a>
+     */
+    public static MemorySegment OpenMutexW(MemorySegment lastErrorState, int dwDesiredAccess, int bInheritHandle,
+                                     MemorySegment lpName) {
+        try {
+            return (MemorySegment) OpenMutexW$.HANDLE.invokeExact(lastErrorState, dwDesiredAccess, bInheritHandle, lpName);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class OpenSemaphoreW$ {
+        static final MethodHandle HANDLE = downcall("OpenSemaphoreW", Descriptors.OpenSemaphoreW, true);
+    }
+
+    /**
+     * {@code HANDLE OpenSemaphoreW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);} Opens the semaphore named
+     * {@code lpName}; used to tell which kind of object holds a name that is not a file mapping.
+     *
+     * @return the handle, or NULL ({@link #ERROR_INVALID_HANDLE} when the name belongs to another object type)
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-opensemaphorew">OpenSemaphoreW</a>
+     */
+    public static MemorySegment OpenSemaphoreW(MemorySegment lastErrorState, int dwDesiredAccess, int bInheritHandle,
+                                     MemorySegment lpName) {
+        try {
+            return (MemorySegment) OpenSemaphoreW$.HANDLE.invokeExact(lastErrorState, dwDesiredAccess, bInheritHandle, lpName);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class OpenWaitableTimerW$ {
+        static final MethodHandle HANDLE = downcall("OpenWaitableTimerW", Descriptors.OpenWaitableTimerW, true);
+    }
+
+    /**
+     * {@code HANDLE OpenWaitableTimerW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);} Opens the waitable timer named
+     * {@code lpName}; used to tell which kind of object holds a name that is not a file mapping.
+     *
+     * @return the handle, or NULL ({@link #ERROR_INVALID_HANDLE} when the name belongs to another object type)
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-openwaitabletimerw">OpenWaitableTimerW</a>
+     */
+    public static MemorySegment OpenWaitableTimerW(MemorySegment lastErrorState, int dwDesiredAccess, int bInheritHandle,
+                                     MemorySegment lpName) {
+        try {
+            return (MemorySegment) OpenWaitableTimerW$.HANDLE.invokeExact(lastErrorState, dwDesiredAccess, bInheritHandle, lpName);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class OpenJobObjectW$ {
+        static final MethodHandle HANDLE = downcall("OpenJobObjectW", Descriptors.OpenJobObjectW, true);
+    }
+
+    /**
+     * {@code HANDLE OpenJobObjectW(DWORD dwDesiredAccess, BOOL bInheritHandle, LPCWSTR lpName);} Opens the job object named
+     * {@code lpName}; used to tell which kind of object holds a name that is not a file mapping.
+     *
+     * @return the handle, or NULL ({@link #ERROR_INVALID_HANDLE} when the name belongs to another object type)
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/jobapi2/nf-jobapi2-openjobobjectw">OpenJobObjectW</a>
+     */
+    public static MemorySegment OpenJobObjectW(MemorySegment lastErrorState, int dwDesiredAccess, int bInheritHandle,
+                                     MemorySegment lpName) {
+        try {
+            return (MemorySegment) OpenJobObjectW$.HANDLE.invokeExact(lastErrorState, dwDesiredAccess, bInheritHandle, lpName);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -33,6 +33,7 @@ final class Win32Errors {
             Map.entry(Kernel32.ERROR_NOT_ENOUGH_MEMORY, "Not enough memory resources are available to process this command."),
             Map.entry(Kernel32.ERROR_OUTOFMEMORY, "Not enough memory resources are available to complete this operation."),
             Map.entry(Kernel32.ERROR_INVALID_PARAMETER, "The parameter is incorrect."),
+            Map.entry(Kernel32.ERROR_INSUFFICIENT_BUFFER, "The data area passed to a system call is too small."),
             Map.entry(Kernel32.ERROR_DISK_FULL, "There is not enough space on the disk."),
             Map.entry(Kernel32.ERROR_INVALID_NAME, "The filename, directory name, or volume label syntax is incorrect."),
             Map.entry(Kernel32.ERROR_BAD_PATHNAME, "The specified path is invalid."),
@@ -71,7 +72,16 @@ final class Win32Errors {
     }
 
     static SharedMemoryException exception(String call, String object, int code, Win32Calls calls) {
-        return new SharedMemoryException(call, object, code, name(code), text(code, calls));
+        return exception(call, object, code, calls, null);
+    }
+
+    /** @param hint what the error means here, as a sentence after the system's text; null for none */
+    static SharedMemoryException exception(String call, String object, int code, Win32Calls calls, String hint) {
+        String text = text(code, calls);
+        if (hint != null) {
+            text += (text.endsWith(".") ? " " : ". ") + Character.toUpperCase(hint.charAt(0)) + hint.substring(1) + ".";
+        }
+        return new SharedMemoryException(call, object, code, name(code), text);
     }
 
     static SharedMemoryAlreadyExistsException alreadyExists(String call, String name, int code, Win32Calls calls) {

@@ -1,5 +1,6 @@
 package io.github.panamashm.internal.windows;
 
+import io.github.panamashm.SharedMemoryAlreadyExistsException;
 import io.github.panamashm.SharedMemoryException;
 import io.github.panamashm.internal.Attachment;
 import io.github.panamashm.internal.Backend;
@@ -7,28 +8,37 @@ import io.github.panamashm.internal.Backend;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 
+import static io.github.panamashm.internal.windows.Kernel32.ERROR_ACCESS_DENIED;
 import static io.github.panamashm.internal.windows.Kernel32.ERROR_ALREADY_EXISTS;
 import static io.github.panamashm.internal.windows.Kernel32.ERROR_FILE_NOT_FOUND;
+import static io.github.panamashm.internal.windows.Kernel32.ERROR_INVALID_HANDLE;
+import static io.github.panamashm.internal.windows.Kernel32.ERROR_PRIVILEGE_NOT_HELD;
 import static io.github.panamashm.internal.windows.Kernel32.FILE_MAP_READ;
 import static io.github.panamashm.internal.windows.Kernel32.FILE_MAP_WRITE;
+import static io.github.panamashm.internal.windows.Kernel32.MEM_COMMIT;
+import static io.github.panamashm.internal.windows.Kernel32.READ_CONTROL;
 
 /**
  * The Windows backend: the example's own calls. A block is a named file mapping backed by the paging file;
  * the kernel frees it when the last handle and view are gone, so no lifetime protocol is needed (a killed
- * process's handles are closed by the kernel too).
+ * process's handles are closed by the kernel too). The name goes at the last CloseHandle, even while views
+ * remain; every attachment holds its handle until it detaches, so the name lives while anyone is attached.
  *
  * <ul>
- *   <li>openOrCreate: {@code CreateFileMappingW(INVALID_HANDLE_VALUE, NULL, PAGE_READWRITE, high, low, name)}.
- *       Without {@code ERROR_ALREADY_EXISTS} the block is new: map exactly {@code byteSize} bytes. With it, the
- *       object keeps its own size: map it whole, learn its size from {@code VirtualQuery}'s
- *       {@code RegionSize} of the view (whole pages) and refuse it when smaller than asked; the segment is
- *       still {@code byteSize} bytes.</li>
- *   <li>create: the same call; {@code ERROR_ALREADY_EXISTS} closes the handle and fails with
- *       {@code SharedMemoryAlreadyExistsException}, leaving the block untouched. The kernel decides existence
- *       and creation in one step, so of several creators exactly one succeeds.</li>
+ *   <li>openOrCreate: {@code CreateFileMappingW(INVALID_HANDLE_VALUE, sa, PAGE_READWRITE, high, low, name)},
+ *       {@code sa} holding the security descriptor of {@link WindowsSecurity}. Without {@code ERROR_ALREADY_EXISTS}
+ *       the block is new: map exactly {@code byteSize} bytes. With it, the object keeps its own size and
+ *       security: check its owner and DACL, map it whole, check that its pages are committed and that it is
+ *       not smaller than asked; the segment is still {@code byteSize} bytes. When CreateFileMappingW is denied
+ *       (it asks for every standard right, which a block another user shares does not grant),
+ *       {@code OpenFileMappingW} with the rights a view needs is tried before giving up.</li>
+ *   <li>create: the same calls; a mapping that exists ({@code ERROR_ALREADY_EXISTS}, or denied to
+ *       CreateFileMappingW but opened) has its handle closed and is refused with
+ *       {@code SharedMemoryAlreadyExistsException}, untouched. The kernel decides existence and creation in
+ *       one step, so of several creators exactly one succeeds.</li>
  *   <li>openExisting: {@code OpenFileMappingW}; {@code ERROR_FILE_NOT_FOUND} becomes
- *       {@code NoSuchSharedMemoryException}, as on Linux. Map it whole; its size is the view's
- *       {@code RegionSize}, a whole number of pages.</li>
+ *       {@code NoSuchSharedMemoryException}, as on Linux. Then the same checks; its size is the committed
+ *       view's {@code RegionSize}, a whole number of pages.</li>
  *   <li>detach: {@code UnmapViewOfFile}, then {@code CloseHandle} even when unmapping failed.</li>
  * </ul>
  * Names go to the kernel unchanged, {@code Local\} or {@code Global\} prefix included, so a Java process and
@@ -38,12 +48,15 @@ import static io.github.panamashm.internal.windows.Kernel32.FILE_MAP_WRITE;
 public final class WindowsBackend implements Backend {
     /** A read-write view: what FILE_MAP_WRITE grants, asked for explicitly on OpenFileMappingW too. */
     static final int VIEW_ACCESS = FILE_MAP_READ | FILE_MAP_WRITE;
+    /** What OpenFileMappingW asks for: a read-write view, and the security descriptor to check the owner. */
+    static final int OPEN_ACCESS = VIEW_ACCESS | READ_CONTROL;
+    private static final String GLOBAL = "Global\\";
 
     private final Win32Calls calls;
 
     /** The backend over the real kernel32; nothing native is touched until the first attach. */
     public WindowsBackend() {
-        this(new NativeWin32Calls());
+        this(new Win32Calls(NativeWin32.INSTANCE));
     }
 
     WindowsBackend(Win32Calls calls) {
@@ -52,7 +65,9 @@ public final class WindowsBackend implements Backend {
 
     /**
      * @return whether this backend is known to fit {@code osArch}: x64 ({@code amd64}), and ARM64
-     *         ({@code aarch64}), which Windows also runs LLP64 with the same {@code _WIN64} struct layouts
+     *         ({@code aarch64}), which Windows also runs LLP64 with the same {@code _WIN64} struct layouts; the ABI
+     *         proof compiles every binding for both against mingw-w64's headers (ARM64 with clang's
+     *         {@code aarch64-w64-windows-gnu} target), though no test runs on ARM64
      */
     public static boolean supports(String osArch) {
         return switch (osArch) {
@@ -63,79 +78,149 @@ public final class WindowsBackend implements Backend {
 
     @Override
     public String location(String name) {
-        return name.startsWith("Local\\") || name.startsWith("Global\\") ? name : "Local\\" + name;
+        return name.startsWith("Local\\") || name.startsWith(GLOBAL) ? name : "Local\\" + name;
     }
 
     @Override
     public Attachment openOrCreate(String name, long byteSize) throws IOException {
-        return createFileMapping(name, byteSize, false);
-    }
-
-    @Override
-    public Attachment create(String name, long byteSize) throws IOException {
-        return createFileMapping(name, byteSize, true);
-    }
-
-    /** @param exclusive refuse a mapping that exists already, closing the handle to it */
-    private Attachment createFileMapping(String name, long byteSize, boolean exclusive) throws IOException {
-        Win32Calls.Result mapping = calls.createFileMapping(name, (int) (byteSize >>> 32), (int) byteSize);
-        if (mapping.failed()) {
-            throw Win32Errors.exception("CreateFileMappingW", name, mapping.lastError(), calls);
-        }
-        long handle = mapping.value();
-        boolean created = mapping.lastError() != ERROR_ALREADY_EXISTS;
-        if (exclusive && !created) {
-            calls.closeHandle(handle);
-            throw Win32Errors.alreadyExists("CreateFileMappingW", name, mapping.lastError(), calls);
-        }
-        return attach(name, handle, created ? byteSize : 0, created ? 0 : byteSize, created);
+        return openOrCreate(name, byteSize, PRIVATE_MODE);
     }
 
     @Override
     public Attachment openExisting(String name) throws IOException {
-        Win32Calls.Result mapping = calls.openFileMapping(name, VIEW_ACCESS);
-        if (mapping.failed()) {
-            if (mapping.lastError() == ERROR_FILE_NOT_FOUND) {
-                throw Win32Errors.noSuch("OpenFileMappingW", name, mapping.lastError(), calls);
+        return openExisting(name, PRIVATE_MODE);
+    }
+
+    @Override
+    public Attachment create(String name, long byteSize) throws IOException {
+        return create(name, byteSize, PRIVATE_MODE);
+    }
+
+    @Override
+    public Attachment openOrCreate(String name, long byteSize, int mode) throws IOException {
+        return createFileMapping(name, byteSize, mode, false);
+    }
+
+    @Override
+    public Attachment create(String name, long byteSize, int mode) throws IOException {
+        return createFileMapping(name, byteSize, mode, true);
+    }
+
+    /** @param exclusive refuse a mapping that exists already, closing the handle that came with it */
+    private Attachment createFileMapping(String name, long byteSize, int mode, boolean exclusive) throws IOException {
+        boolean everyone = sharedWithEveryone(mode);
+        Win32Calls.Token token = token(name);
+        Win32Calls.Result mapping = calls.createFileMapping(name, byteSize,
+                WindowsSecurity.descriptor(token.user(), everyone));
+        if (mapping.failed() && mapping.lastError() == ERROR_ACCESS_DENIED) {
+            Win32Calls.Result opened = calls.openFileMapping(name, OPEN_ACCESS);
+            if (!opened.failed()) {
+                if (exclusive) {
+                    calls.closeHandle(opened.value());
+                    throw new SharedMemoryAlreadyExistsException(name, "CreateFileMappingW(\"" + name + "\") was"
+                            + " denied and OpenFileMappingW opened it: another user's block");
+                }
+                return attach(name, opened.value(), false, byteSize, token, everyone);
             }
-            throw Win32Errors.exception("OpenFileMappingW", name, mapping.lastError(), calls);
         }
-        return attach(name, mapping.value(), 0, 0, false);
+        if (mapping.failed()) {
+            throw createFailure(name, mapping.lastError());
+        }
+        boolean created = mapping.lastError() != ERROR_ALREADY_EXISTS;
+        if (exclusive && !created) {
+            calls.closeHandle(mapping.value());
+            throw Win32Errors.alreadyExists("CreateFileMappingW", name, mapping.lastError(), calls);
+        }
+        return attach(name, mapping.value(), created, byteSize, token, everyone);
+    }
+
+    @Override
+    public Attachment openExisting(String name, int mode) throws IOException {
+        boolean everyone = sharedWithEveryone(mode);
+        Win32Calls.Token token = token(name);
+        Win32Calls.Result mapping = calls.openFileMapping(name, OPEN_ACCESS);
+        if (mapping.failed()) {
+            int error = mapping.lastError();
+            if (error == ERROR_FILE_NOT_FOUND) {
+                throw Win32Errors.noSuch("OpenFileMappingW", name, error, calls);
+            }
+            throw Win32Errors.exception("OpenFileMappingW", name, error, calls, kindHint(name, error));
+        }
+        return attach(name, mapping.value(), false, 0, token, everyone);
     }
 
     /**
-     * Maps {@code handle} and owns it from here on: any failure closes it.
-     *
-     * @param bytesToMap  what to pass to MapViewOfFile; 0 maps the whole object and sizes it with VirtualQuery
-     * @param minimumSize refuse an object smaller than this (0: no minimum)
+     * @return whether {@code mode} shares the block with every user; private ({@link #PRIVATE_MODE}) is false
+     * @throws UnsupportedOperationException for a group mode, which has no Windows meaning
      */
-    private Attachment attach(String name, long handle, long bytesToMap, long minimumSize, boolean created)
-            throws IOException {
+    private static boolean sharedWithEveryone(int mode) {
+        if ((mode & 0006) != 0) {
+            return true;
+        }
+        if ((mode & 0060) != 0) {
+            throw new UnsupportedOperationException("SHARE_WITH_GROUP has no meaning on Windows: a token's primary"
+                    + " group is not the set of users the user chose to share with (it is usually \"None\" or"
+                    + " \"Domain Users\", every user of the domain); use SHARE_WITH_EVERYONE, which lets every"
+                    + " authenticated user map the block");
+        }
+        return false;
+    }
+
+    private Win32Calls.Token token(String name) throws SharedMemoryException {
+        try {
+            return calls.token();
+        } catch (Win32Calls.Failure f) {
+            throw Win32Errors.exception(f.call, name, f.error, calls);
+        }
+    }
+
+    private SharedMemoryException createFailure(String name, int error) {
+        String hint = kindHint(name, error);
+        if (name.startsWith(GLOBAL) && (error == ERROR_ACCESS_DENIED || error == ERROR_PRIVILEGE_NOT_HELD)) {
+            hint = "creating a file mapping in Global\\ from a session other than 0 needs the SeCreateGlobalPrivilege"
+                    + " privilege (services and administrators hold it); opening one that exists needs none";
+        }
+        return Win32Errors.exception("CreateFileMappingW", name, error, calls, hint);
+    }
+
+    /** @return for ERROR_INVALID_HANDLE, which kind of object holds the name instead of a file mapping */
+    private String kindHint(String name, int error) {
+        if (error != ERROR_INVALID_HANDLE) {
+            return null;
+        }
+        String kind = calls.objectKind(name);
+        return "the name belongs to " + (kind != null ? kind : "an object of another type") + ", not a file mapping"
+                + " (events, mutexes, semaphores, waitable timers, job objects and file mappings share one namespace)";
+    }
+
+    /**
+     * Checks and maps {@code handle}, and owns it from here on: any failure closes it.
+     *
+     * @param minimumSize for an existing block, refuse it when smaller than this (0: no minimum); for a new one,
+     *                    the size to map
+     */
+    private Attachment attach(String name, long handle, boolean created, long minimumSize, Win32Calls.Token token,
+                              boolean everyone) throws IOException {
+        String call = minimumSize == 0 ? "openExisting" : "openOrCreate";
         long view = 0;
         boolean attached = false;
         try {
-            Win32Calls.Result mapped = calls.mapViewOfFile(handle, VIEW_ACCESS, bytesToMap);
+            if (!created) {
+                refuseForeign(name, call, handle, token, everyone);
+            }
+            Win32Calls.Result mapped = calls.mapViewOfFile(handle, VIEW_ACCESS, created ? minimumSize : 0);
             if (mapped.failed()) {
                 throw Win32Errors.exception("MapViewOfFile", name, mapped.lastError(), calls);
             }
             view = mapped.value();
-            long size = bytesToMap;
-            if (size == 0) {
-                Win32Calls.Result region = calls.regionSize(view);
-                if (region.failed()) {
-                    throw Win32Errors.exception("VirtualQuery", name, region.lastError(), calls);
-                }
-                size = region.value();
-                if (size < minimumSize) {
-                    throw new SharedMemoryException("openOrCreate", name, "the block has " + size
-                            + " bytes (whole pages), fewer than the " + minimumSize + " asked for");
-                }
-                if (minimumSize > 0) {
-                    size = minimumSize; // the segment is what the caller asked for, as on Linux
-                }
+            long size = created ? minimumSize : committedSize(name, call, view);
+            if (size < minimumSize) {
+                throw new SharedMemoryException(call, name, "the block has " + size + " bytes (whole pages), fewer"
+                        + " than the " + minimumSize + " asked for");
             }
             attached = true;
-            return new WindowsAttachment(name, handle, view, size, created);
+            // The segment is what the caller asked for, as on Linux; openExisting maps the whole block.
+            return new WindowsAttachment(name, handle, view, minimumSize > 0 ? minimumSize : size, created);
         } finally {
             if (!attached) {
                 if (view != 0) {
@@ -144,6 +229,44 @@ public final class WindowsBackend implements Backend {
                 calls.closeHandle(handle);
             }
         }
+    }
+
+    private void refuseForeign(String name, String call, long handle, Win32Calls.Token token, boolean everyone)
+            throws SharedMemoryException {
+        Win32Calls.ObjectSecurity security;
+        try {
+            security = calls.security(handle);
+        } catch (Win32Calls.Failure f) {
+            throw Win32Errors.exception(f.call, name, f.error, calls);
+        }
+        String refusal = WindowsSecurity.refusal(security, token, everyone);
+        if (refusal != null) {
+            throw new SharedMemoryException(call, name, refusal);
+        }
+    }
+
+    /**
+     * @return the size of the whole view at {@code view}, after checking that every page of it is committed: a
+     *         peer's {@code SEC_RESERVE} section has reserved pages, and touching one is an access violation that
+     *         would kill the JVM
+     */
+    private long committedSize(String name, String call, long view) throws SharedMemoryException {
+        Win32Calls.Region first = calls.virtualQuery(view);
+        if (first.failed()) {
+            throw Win32Errors.exception("VirtualQuery", name, first.lastError(), calls);
+        }
+        if (first.state() != MEM_COMMIT) {
+            throw new SharedMemoryException(call, name, "its pages are reserved, not committed (a section created"
+                    + " with SEC_RESERVE whose creator has not committed them): touching them would crash the process");
+        }
+        // Pages of one view that differ in state are separate regions: the view goes on after a committed first
+        // region only if the next region belongs to the same allocation.
+        Win32Calls.Region next = calls.virtualQuery(view + first.regionSize());
+        if (!next.failed() && next.allocationBase() == view) {
+            throw new SharedMemoryException(call, name, "only its first " + first.regionSize() + " bytes are"
+                    + " committed (a section created with SEC_RESERVE): touching the rest would crash the process");
+        }
+        return first.regionSize();
     }
 
     private final class WindowsAttachment extends Attachment {

@@ -5,6 +5,8 @@ import io.github.panamashm.testing.TestNames;
 import io.github.panamashm.SharedMemory;
 import io.github.panamashm.SharedString;
 import io.github.panamashm.testing.ChildJvm;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -12,12 +14,19 @@ import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,16 +34,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
- * Every command and exit status of the CLI, each run as a child JVM on the test class path (the jar itself
- * is tested by {@link JarIT} after {@code package}).
+ * The command line tool in child JVMs on the test class path, for what needs real processes and streams:
+ * blocks shared between the tool and other processes, signals, a killed holder, standard output that cannot
+ * be written, the locale. {@link MainTest} checks in this JVM what the tool decides by itself; {@link JarIT}
+ * runs the jar after {@code package}.
  */
 class CliTest {
-    private static final String USAGE_PREFIX = "Usage: java -jar panama-shm.jar";
 
     record Result(int status, String stdout, String stderr) {
         List<String> stderrLines() {
             return stderr.isEmpty() ? List.of() : stderr.lines().toList();
         }
+    }
+
+    private static String name(String tag) {
+        return TestNames.unique("cli2-" + tag);
     }
 
     /** Runs the CLI to the end with {@code stdin} as its whole standard input. */
@@ -57,7 +71,7 @@ class CliTest {
 
     @Test
     void demoChildReadsTheExampleStringWhileTheParentHoldsTheBlock() {
-        String name = TestNames.unique("cli");
+        String name = name("cli");
         Result r = cli("demo", "--name", name);
         assertEquals(0, r.status(), r::toString);
         assertEquals("""
@@ -70,7 +84,7 @@ class CliTest {
 
     @Test
     void demoSharesTheTextGivenWithDashDashText() {
-        String name = TestNames.unique("cli");
+        String name = name("cli");
         Result r = cli("demo", "--name=" + name, "--text", "another text");
         assertEquals(0, r.status(), r::toString);
         assertEquals("""
@@ -83,29 +97,8 @@ class CliTest {
     // ---- set and get --------------------------------------------------------------------------------------
 
     @Test
-    void setWithNoOtherProcessAttachedSaysTheTextIsFreedAsItExits() {
-        String name = TestNames.unique("cli");
-        Result r = cli("set", "--name", name, "hello");
-        assertEquals(0, r.status(), r::toString);
-        assertEquals("stored 5 UTF-16 units in " + name + "\n", r.stdout());
-        assertEquals(1, r.stderrLines().size(), r::toString);
-        assertTrue(r.stderr().startsWith("note: no other process is attached"), r::toString);
-        Backends.assertGone(name);
-    }
-
-    @Test
-    void getWithNoOtherProcessAttachedSeesAFreshEmptyBlock() {
-        String name = TestNames.unique("cli");
-        Result r = cli("get", "--name", name);
-        assertEquals(0, r.status(), r::toString);
-        assertEquals("\n", r.stdout());
-        assertTrue(r.stderr().startsWith("note: no process was attached"), r::toString);
-        Backends.assertGone(name);
-    }
-
-    @Test
     void getPrintsWhatSetStoredWhileAnotherProcessHoldsTheBlock() throws IOException {
-        String name = TestNames.unique("cli");
+        String name = name("cli");
         try (SharedString holder = SharedString.open(name)) {
             Result set = cli("set", "--name", name, "--", "-dash and spaces-");
             assertEquals(0, set.status(), set::toString);
@@ -122,35 +115,8 @@ class CliTest {
     }
 
     @Test
-    void getWithCchPrintsAtMostCchMinusOneUnits() throws IOException {
-        String name = TestNames.unique("cli");
-        try (SharedString holder = SharedString.open(name)) {
-            holder.set("abcdef");
-            Result r = cli("get", "--name", name, "--cch", "4");
-            assertEquals(0, r.status(), r::toString);
-            assertEquals("abc\n", r.stdout());
-        }
-        Backends.assertGone(name);
-    }
-
-    @Test
-    void setStoresAtMost2047UnitsAndWarnsOnStderrWhenItTruncates() throws IOException {
-        String name = TestNames.unique("cli");
-        String text = "x".repeat(2100);
-        try (SharedString holder = SharedString.open(name)) {
-            Result r = cli("set", "--name", name, text);
-            assertEquals(0, r.status(), r::toString);
-            assertEquals("stored 2047 UTF-16 units in " + name + "\n", r.stdout());
-            assertEquals(List.of("warning: text truncated to 2047 of 2100 UTF-16 units (the block holds at most"
-                    + " 2047)"), r.stderrLines());
-            assertEquals("x".repeat(2047), holder.get());
-        }
-        Backends.assertGone(name);
-    }
-
-    @Test
     void outputAndSetDashAreUtf8WhateverTheJvmsStdoutEncoding() throws IOException {
-        String name = TestNames.unique("cli");
+        String name = name("cli");
         String text = "grüße, 世界 😀";
         try (SharedString holder = SharedString.open(name)) {
             Result set = runWithAsciiStdout(text, "set", "--name", name, "-");
@@ -183,7 +149,7 @@ class CliTest {
 
     @Test
     void holdKeepsTheBlockAliveUntilItsStandardInputEnds() {
-        String name = TestNames.unique("cli");
+        String name = name("cli");
         try (ChildJvm hold = ChildJvm.start(Main.class, "hold", "--name", name, "kept alive")) {
             assertEquals("holding " + name + " (created=true, stored 10 UTF-16 units); end of input or"
                     + " SIGINT/SIGTERM releases it", hold.readLine());
@@ -195,10 +161,7 @@ class CliTest {
             assertEquals("", set.stderr(), "no note: hold is attached");
             assertEquals("changed\n", cli("get", "--name", name).stdout());
 
-            hold.closeStdin();
-            assertEquals("released " + name, hold.readLine());
-            assertEquals(0, hold.waitFor(), hold::transcript);
-            assertEquals("", hold.stderr());
+            assertReleasesAtTheEndOfInput(hold, name);
         }
         Backends.assertGone(name);
     }
@@ -206,7 +169,7 @@ class CliTest {
     @Test
     @EnabledOnOs({OS.LINUX, OS.MAC})
     void holdDetachesWhenItGetsSigterm() throws Exception {
-        String name = TestNames.unique("cli");
+        String name = name("cli");
         try (ChildJvm hold = ChildJvm.start(Main.class, "hold", "--name", name)) {
             assertTrue(hold.readLine().startsWith("holding " + name + " (created=true)"), hold::transcript);
             TestNames.assertExists(name);
@@ -221,7 +184,7 @@ class CliTest {
     /** Process.destroy() sends SIGTERM and closes the child's standard input: two releases racing. */
     @RepeatedTest(3)
     void holdLeavesNothingWhenSigtermAndTheEndOfInputComeTogether() {
-        String name = TestNames.unique("cli");
+        String name = name("cli");
         try (ChildJvm hold = ChildJvm.start(Main.class, "hold", "--name", name)) {
             assertTrue(hold.readLine().startsWith("holding " + name + " (created=true)"), hold::transcript);
             hold.process().destroy();
@@ -232,6 +195,14 @@ class CliTest {
         Backends.assertGone(name);
     }
 
+    /** Ends hold's input: it says it released the block and exits with 0, with nothing on stderr. */
+    private static void assertReleasesAtTheEndOfInput(ChildJvm hold, String name) {
+        hold.closeStdin();
+        assertEquals("released " + name, hold.readLine());
+        assertEquals(0, hold.waitFor(), hold::transcript);
+        assertEquals("", hold.stderr());
+    }
+
     private static void signal(String signal, ChildJvm child) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(child.process().pid())).start();
         assertEquals(0, kill.waitFor());
@@ -240,7 +211,7 @@ class CliTest {
     @Test
     @EnabledOnOs({OS.LINUX, OS.MAC})
     void holdUntilSignalIgnoresTheEndOfInputAndDetachesOnSigint() throws Exception {
-        String name = TestNames.unique("cli");
+        String name = name("cli");
         try (ChildJvm hold = ChildJvm.start(Main.class, "hold", "--name", name, "--until-signal", "still here")) {
             assertEquals("holding " + name + " (created=true, stored 10 UTF-16 units); SIGINT/SIGTERM releases it",
                     hold.readLine());
@@ -254,47 +225,17 @@ class CliTest {
         Backends.assertGone(name);
     }
 
-    // ---- info --------------------------------------------------------------------------------------------
-
-    @Test
-    void infoPrintsNameSizeCreatedAndLocation() {
-        String name = TestNames.unique("cli");
-        Result r = cli("info", "--name", name);
-        assertEquals(0, r.status(), r::toString);
-        assertEquals("name: " + name + "\n"
-                + "size: 4096 bytes\n"
-                + "created: true\n"
-                + "location: " + expectedLocation(name) + "\n", r.stdout());
-        assertEquals("", r.stderr());
-        Backends.assertGone(name);
-    }
-
-    @Test
-    void infoReportsTheSizeOfABlockAnotherProcessHoldsAndThatItDidNotCreateIt() throws IOException {
-        String name = TestNames.unique("cli");
-        try (SharedMemory holder = SharedMemory.openOrCreate(name, 100)) {
-            Result r = cli("info", "--name", name);
-            assertEquals(0, r.status(), r::toString);
-            assertTrue(r.stdout().contains("size: 100 bytes\ncreated: false\n"), r::toString);
-        }
-        Backends.assertGone(name);
-    }
-
-    private static String expectedLocation(String name) {
-        return System.getProperty("os.name").startsWith("Windows") ? name : "/dev/shm/" + name;
-    }
-
     // ---- exit status 1: the operation failed --------------------------------------------------------------
 
     static Stream<List<String>> commandsThatAttachATextBlock() {
-        return Stream.of(List.of("get"), List.of("set", "x"), List.of("hold", "x"), List.of("demo"));
+        return Stream.of(List.of("set", "x"), List.of("hold", "x"), List.of("demo"));
     }
 
     @ParameterizedTest
     @MethodSource("commandsThatAttachATextBlock")
     void aCommandExitsWithOneAndOneLineWhenTheHeldBlockIsSmallerThanATextBlock(List<String> args)
             throws IOException {
-        String name = TestNames.unique("cli");
+        String name = name("cli");
         String command = args.get(0);
         List<String> withName = new ArrayList<>(args);
         withName.add(1, "--name=" + name);
@@ -310,7 +251,7 @@ class CliTest {
 
     @Test
     void theDemoChildFailsWithOneWhenNoParentHoldsTheBlock() {
-        String name = TestNames.unique("cli");
+        String name = name("cli");
         Result r = cli(Demo.CHILD_COMMAND, "--name", name);
         assertEquals(1, r.status(), r::toString);
         assertEquals("", r.stdout());
@@ -322,7 +263,7 @@ class CliTest {
     @Test
     @EnabledOnOs(OS.LINUX)
     void infoExitsWithOneAndOneLineWhenTheOsObjectIsNotOneOfOurs() throws IOException {
-        String name = TestNames.unique("cli");
+        String name = name("cli");
         Path foreign = Path.of("/dev/shm", name);
         Files.createFile(foreign, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
         Files.setPosixFilePermissions(foreign, PosixFilePermissions.fromString("rw-r--r--")); // whatever the umask
@@ -332,7 +273,7 @@ class CliTest {
             assertEquals("", r.stdout());
             assertEquals(List.of("panama-shm info: openExisting(\"/" + name + "\") refused: the object has mode 0644:"
                     + " group or others may open it (panama-shm creates 0600; to share a block across users on"
-                    + " purpose, pass a SharedMemory.Option)"), r.stderrLines());
+                    + " purpose, pass --share=group or --share=everyone)"), r.stderrLines());
             assertTrue(Files.exists(foreign), "a refused object is left alone");
         } finally {
             Files.deleteIfExists(foreign);
@@ -340,71 +281,231 @@ class CliTest {
         Backends.assertGone(name);
     }
 
-    // ---- exit status 2: usage ----------------------------------------------------------------------------
+    // ---- hold --ready-file -------------------------------------------------------------------------------
 
-    static Stream<List<String>> usageErrors() {
-        return Stream.of(
-                List.of(),
-                List.of("frobnicate"),
-                List.of("get", "--bogus"),
-                List.of("set"),
-                List.of("set", "two", "words"),
-                List.of("get", "--name", "a/b"),
-                List.of("get", "--cch", "0"),
-                List.of("info", "--name"));
-    }
-
-    @ParameterizedTest
-    @MethodSource("usageErrors")
-    void aWrongCommandLineExitsWithTwoAndPrintsTheReasonThenTheUsage(List<String> args) {
-        String name = TestNames.unique("cli");
-        List<String> withName = new ArrayList<>(args);
-        if (!args.contains("--name") && args.size() > 0) {
-            withName.add(1, "--name=" + name); // so that a wrongly accepted command touches only its own block
+    @Test
+    @DisplayName("hold --ready-file creates the file with its process id once attached, and deletes it on release")
+    void holdCreatesTheReadyFileOnceAttachedAndDeletesItOnRelease() throws Exception {
+        String name = name("ready");
+        Path dir = Files.createTempDirectory("cli2-ready");
+        Path ready = dir.resolve("held.pid");
+        try (ChildJvm hold = ChildJvm.start(Main.class, "hold", "--name", name, "--ready-file", ready.toString())) {
+            assertTrue(hold.readLine().startsWith("holding " + name), hold::transcript);
+            // The line comes first, the file right after it: wait for the file through the directory's events.
+            awaitFile(dir, ready);
+            assertEquals(hold.process().pid() + "\n", Files.readString(ready));
+            TestNames.assertExists(name);
+            assertReleasesAtTheEndOfInput(hold, name);
+            assertFalse(Files.exists(ready), "deleted on release");
+            try (var left = Files.list(dir)) {
+                assertEquals(List.of(), left.toList(), "no temporary file left either");
+            }
+        } finally {
+            Files.deleteIfExists(ready);
+            Files.delete(dir);
         }
-        Result r = cli(withName.toArray(String[]::new));
-        assertEquals(2, r.status(), r::toString);
-        assertEquals("", r.stdout());
-        List<String> lines = r.stderrLines();
-        assertTrue(lines.get(0).startsWith("panama-shm"), r::toString);
-        assertEquals("", lines.get(1));
-        assertTrue(lines.get(2).startsWith(USAGE_PREFIX), r::toString);
         Backends.assertGone(name);
     }
 
     @Test
-    void aBadNameIsAUsageErrorNamingTheRuleItBreaks() {
-        Result r = cli("info", "--name", "a/b");
-        assertEquals(2, r.status(), r::toString);
-        assertEquals("panama-shm info: shared memory name \"a/b\" must not contain '/'", r.stderrLines().get(0));
-        assertTrue(r.stderr().contains(USAGE_PREFIX + " info"), r::toString);
-    }
-
-    // ---- help --------------------------------------------------------------------------------------------
-
-    @Test
-    void helpPrintsTheUsageOnStdoutAndExitsWithZero() {
-        Result r = cli("--help");
-        assertEquals(0, r.status(), r::toString);
-        assertTrue(r.stdout().startsWith(USAGE_PREFIX + " COMMAND"), r::toString);
-        for (String command : List.of("demo", "set TEXT", "get [--cch N]", "hold [TEXT]", "info")) {
-            assertTrue(r.stdout().contains("\n  " + command), command);
+    @EnabledOnOs(OS.LINUX)
+    @DisplayName("hold --until-signal --ready-file deletes the file when SIGTERM ends it")
+    void holdDeletesTheReadyFileOnSigterm() throws Exception {
+        String name = name("ready-term");
+        Path dir = Files.createTempDirectory("cli2-ready");
+        Path ready = dir.resolve("held.pid");
+        try (ChildJvm hold = ChildJvm.start(Main.class, "hold", "--name", name, "--until-signal", "--ready-file",
+                ready.toString())) {
+            hold.readLine();
+            awaitFile(dir, ready);
+            signal("TERM", hold);
+            assertEquals(143, hold.waitFor(), hold::transcript);
+            assertFalse(Files.exists(ready));
+        } finally {
+            Files.deleteIfExists(ready);
+            Files.delete(dir);
         }
-        assertEquals("", r.stderr());
-    }
-
-    @ParameterizedTest
-    @MethodSource("commands")
-    void eachCommandsHelpPrintsItsOwnUsageAndTouchesNoBlock(String command) {
-        String name = TestNames.unique("cli");
-        Result r = cli(command, "--name", name, "--help");
-        assertEquals(0, r.status(), r::toString);
-        assertTrue(r.stdout().startsWith(USAGE_PREFIX + " " + command + " [--name NAME]"), r::toString);
-        assertEquals("", r.stderr());
         Backends.assertGone(name);
     }
 
-    static Stream<String> commands() {
-        return Stream.of("demo", "set", "get", "hold", "info");
+    /** Waits until {@code file} exists in {@code dir}, on the directory's events: no sleep, no poll. */
+    static void awaitFile(Path dir, Path file) throws IOException, InterruptedException {
+        try (WatchService watch = dir.getFileSystem().newWatchService()) {
+            dir.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+            while (!Files.exists(file)) { // checked after registering: a file made before is seen here
+                WatchKey key = watch.poll(ChildJvm.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                assertTrue(key != null, file + " did not appear within " + ChildJvm.TIMEOUT);
+                key.pollEvents();
+                key.reset();
+            }
+        }
+    }
+
+    // ---- list and rm across processes --------------------------------------------------------------------
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    @DisplayName("a holder killed with -9 leaves a stale block: list shows it stale, rm removes it")
+    void listShowsWhatAKilledHolderLeftAndRmRemovesIt() {
+        String name = name("killed");
+        try (ChildJvm hold = ChildJvm.start(Main.class, "hold", "--name", name)) {
+            assertTrue(hold.readLine().startsWith("holding " + name), hold::transcript);
+            assertTrue(listed(name).startsWith("live "), listed(name));
+            hold.kill();
+        }
+        assertTrue(listed(name).startsWith("stale "), listed(name));
+        Result get = cli("get", "--name", name);
+        assertEquals(1, get.status(), "a stale block is no block to get from");
+        Result rm = cli("rm", name);
+        assertEquals(new Result(0, "removed " + name + " (stale: no process was attached)\n", ""), rm);
+        Backends.assertGone(name);
+    }
+
+    /** @return the row list prints for {@code name}, or "" when it prints none */
+    private static String listed(String name) {
+        Result r = cli("list");
+        assertEquals(0, r.status(), r::toString);
+        return r.stdout().lines().filter(l -> l.endsWith(" " + name)).findFirst().orElse("");
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    @DisplayName("rm refuses a block another process holds; rm --force removes its name, and that process still"
+            + " detaches cleanly")
+    void rmRefusesABlockAnotherProcessHolds() {
+        String name = name("held");
+        try (ChildJvm hold = ChildJvm.start(Main.class, "hold", "--name", name, "kept")) {
+            assertTrue(hold.readLine().startsWith("holding " + name), hold::transcript);
+            Result refused = cli("rm", name);
+            assertEquals(1, refused.status(), refused::toString);
+            assertEquals(List.of("panama-shm rm: rm(\"/" + name + "\") refused: it is live: a process is attached to"
+                    + " it (rm --force removes the name anyway)"), refused.stderrLines());
+            assertEquals("kept\n", cli("get", "--name", name).stdout(), "untouched");
+
+            Result forced = cli("rm", "--force", name);
+            assertEquals(0, forced.status(), forced::toString);
+            assertFalse(TestNames.exists(name));
+            assertReleasesAtTheEndOfInput(hold, name);
+        }
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    @DisplayName("list opens every object read-only: no O_RDWR, O_WRONLY, O_CREAT or O_TRUNC (seen by strace)")
+    void listOpensObjectsReadOnly() throws Exception {
+        Assumptions.assumeTrue(onPath("strace"), "strace is not installed: skipped");
+        String name = name("strace");
+        Path log = Files.createTempFile("cli2-strace", ".log");
+        try (SharedMemory live = SharedMemory.openOrCreate(name, 4096)) {
+            List<String> cmd = new ArrayList<>(List.of("strace", "-f", "-e", "trace=open,openat", "-o", log.toString()));
+            cmd.addAll(ChildJvm.command(Main.class, "list"));
+            try (ChildJvm list = ChildJvm.start(cmd)) {
+                list.closeStdin();
+                int status = list.waitFor();
+                Assumptions.assumeFalse(list.stderr().contains("PTRACE") || list.stderr().contains("ptrace"),
+                        "strace cannot trace here: " + list.stderr());
+                assertEquals(0, status, list::transcript);
+                assertTrue(list.stdout().contains(" " + name + "\n"), list::transcript);
+            }
+            List<String> opens = Files.readAllLines(log).stream().filter(l -> l.contains("/" + name + "\"")).toList();
+            assertFalse(opens.isEmpty(), "list opened " + name);
+            for (String open : opens) {
+                assertTrue(open.contains("O_RDONLY"), open);
+                for (String flag : List.of("O_RDWR", "O_WRONLY", "O_CREAT", "O_TRUNC")) {
+                    assertFalse(open.contains(flag), open);
+                }
+            }
+        } finally {
+            Files.deleteIfExists(log);
+        }
+        Backends.assertGone(name);
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---- standard output that cannot be written ----------------------------------------------------------
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    @DisplayName("get > /dev/full exits with 1 and says on standard error that it could not write")
+    void getToAFullDiskExitsWithOne() throws Exception {
+        String name = name("full");
+        try (SharedString holder = SharedString.open(name)) {
+            holder.set("lost");
+            Process get = new ProcessBuilder(ChildJvm.command(Main.class, "get", "--name", name))
+                    .redirectOutput(new java.io.File("/dev/full")).start();
+            get.getOutputStream().close();
+            String stderr = new String(get.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(get.waitFor(ChildJvm.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            assertEquals(1, get.exitValue(), stderr);
+            assertEquals("panama-shm get: cannot write to standard output: No space left on device\n", stderr);
+        }
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "the message is Linux's EPIPE text")
+    @DisplayName("a closed pipe on standard output makes the command exit with 1, after it has done its work")
+    void aClosedPipeExitsWithOne() throws Exception {
+        String name = name("pipe");
+        Path stderr = Files.createTempFile("cli2-pipe", ".err");
+        // Not ChildJvm: its reader thread, blocked in read(), would keep the pipe open past close().
+        Process hold = new ProcessBuilder(ChildJvm.command(Main.class, "hold", "--name", name))
+                .redirectError(stderr.toFile()).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(hold.getInputStream(), StandardCharsets.UTF_8));
+            String first = out.readLine();
+            assertTrue(first != null && first.startsWith("holding " + name), first);
+            out.close(); // whoever read the output has gone
+            hold.getOutputStream().close(); // hold releases, then "released" meets the closed pipe
+            assertTrue(hold.waitFor(ChildJvm.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            String err = Files.readString(stderr);
+            assertEquals(1, hold.exitValue(), err);
+            assertEquals("panama-shm hold: cannot write to standard output: Broken pipe\n", err);
+        } finally {
+            hold.destroyForcibly();
+            Files.delete(stderr);
+        }
+        Backends.assertGone(name);
+    }
+
+    // ---- the locale --------------------------------------------------------------------------------------
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    @DisplayName("in the C locale a non-ASCII argument gets a warning, and its text on standard input is exact")
+    void inTheCLocaleANonAsciiArgumentIsWarnedAbout() throws IOException {
+        String name = name("locale");
+        try (SharedString holder = SharedString.open(name)) {
+            List<String> cmd = new ArrayList<>(List.of("env", "LC_ALL=C", "LANG=C"));
+            cmd.addAll(ChildJvm.command(Main.class, "set", "--name", name, "grüße"));
+            try (ChildJvm set = ChildJvm.start(cmd)) {
+                set.closeStdin();
+                assertEquals(0, set.waitFor(), set::transcript);
+                assertTrue(set.stderr().startsWith("panama-shm: warning: argument \"gr"), set::transcript);
+                assertTrue(set.stderr().contains("cannot decode; each became U+FFFD. Use a UTF-8 locale, or give a"
+                        + " text on standard input (set -)"), set::transcript);
+            }
+            assertTrue(holder.get().contains("\uFFFD"), "what the JVM decoded is what was stored");
+
+            cmd = new ArrayList<>(List.of("env", "LC_ALL=C", "LANG=C"));
+            cmd.addAll(ChildJvm.command(Main.class, "set", "--name", name, "-"));
+            try (ChildJvm set = ChildJvm.start(cmd)) {
+                set.send("grüße");
+                set.closeStdin();
+                assertEquals(0, set.waitFor(), set::transcript);
+                assertEquals("", set.stderr());
+            }
+            assertEquals("grüße", holder.get());
+        }
+        Backends.assertGone(name);
     }
 }

@@ -40,7 +40,9 @@ class Kernel32Test {
         ClassLoader loader = getClass().getClassLoader();
         Class.forName(Kernel32.class.getName(), true, loader);
         Class.forName(Kernel32.Descriptors.class.getName(), true, loader);
-        Class.forName(NativeWin32Calls.class.getName(), true, loader);
+        Class.forName(Win32Calls.class.getName(), true, loader);
+        Class.forName(NativeWin32.class.getName(), true, loader);
+        Class.forName(Advapi32.class.getName(), true, loader);
         new WindowsBackend();
     }
 }
