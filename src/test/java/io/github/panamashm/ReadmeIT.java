@@ -59,7 +59,7 @@ class ReadmeIT {
         List<String> first = ReadmeTest.blocks(ReadmeTest.readme(), "sh").getFirst().lines().toList();
         assertEquals(List.of("bin/jdk22 mvn -B -q package -DskipTests && bin/jdk22 java -jar target/panama-shm.jar demo",
                 "bin/jdk22 mvn -B verify"), first, "what .ci/run and this test run");
-        assertTrue(Files.readString(Path.of(".ci", "run")).contains("\nbin/jdk22 mvn -B verify\n"));
+        assertTrue(Files.readString(Path.of(".ci", "run")).contains("\nbin/jdk22 mvn -B verify"), "CI runs it");
         String demo = first.getFirst().split(" && ")[1];
         String name = TestNames.unique("doc-readme-demo");
         try (ChildJvm p = run(clone(dir), demo + " --name " + name)) {
