@@ -182,6 +182,7 @@ public final class SharedMemory implements AutoCloseable {
      *                                  interrupt status is set and nothing is attached
      * @throws IllegalStateException    once the JVM's shutdown has begun (see {@link SharedMemory At exit})
      * @throws UnsupportedOperationException on an OS panama-shm has no backend for
+     * @throws IOException only as one of the I/O exceptions above
      */
     public static SharedMemory openOrCreate(String name, long byteSize) throws IOException {
         return openOrCreate(name, byteSize, new Option[0]);
@@ -236,7 +237,55 @@ public final class SharedMemory implements AutoCloseable {
     public static SharedMemory openOrCreate(String name, long byteSize, Duration peerTimeout, Option... options)
             throws IOException {
         int mode = Option.mode(options);
-        return openOrCreate(Platform.backend(), Platform.os(), name, byteSize, mode, peerTimeout);
+        return attach(Platform.backend(), Platform.os(), name, byteSize, mode, peerTimeout, false);
+    }
+
+    /**
+     * Creates the block {@code name} of {@code byteSize} bytes, refusing one that a process is attached to:
+     * .NET's {@code MemoryMappedFile.CreateNew}, Python's {@code SharedMemory(name, create=True)}. A new block
+     * is all zeros and {@link #created()} is true. A block nobody is attached to any more (left by a process
+     * that was killed) is not live: it is reset and taken, as {@link #openOrCreate(String, long)} does.
+     *
+     * <p>Deciding and creating are one atomic step: of several processes creating the same name at once,
+     * exactly one succeeds and the others get {@link SharedMemoryAlreadyExistsException}. A refused call
+     * changes nothing in the block.
+     *
+     * <pre>{@code
+     * try (SharedMemory block = SharedMemory.create("jobs", 4096)) {
+     *     ...                                        // this process made "jobs"; others openExisting it
+     * } catch (SharedMemoryAlreadyExistsException e) {
+     *     ...                                        // another process has it
+     * }
+     * }</pre>
+     *
+     * @param name     the block's name, under the rules of {@link #openOrCreate(String, long)}
+     * @param byteSize its size in bytes, at least 1
+     * @return the attached block, with {@link #created()} true; close it to detach
+     * @throws SharedMemoryAlreadyExistsException when a process is attached to a block of that name
+     * @throws IllegalArgumentException           when the name breaks a rule or byteSize is not positive
+     * @throws SharedMemoryException              when the OS refuses, or an object of that name that nobody is
+     *                                            attached to is not a block panama-shm can reset
+     * @throws UnsupportedOperationException      on an OS panama-shm has no backend for
+     * @throws IOException only as one of the I/O exceptions above
+     */
+    public static SharedMemory create(String name, long byteSize) throws IOException {
+        return create(name, byteSize, new Option[0]);
+    }
+
+    /**
+     * {@link #create(String, long)} with options; without any it is exactly that method.
+     *
+     * @param name     the block's name, under the rules of {@link #openOrCreate(String, long)}
+     * @param byteSize its size in bytes, at least 1
+     * @param options  see {@link Option}; the widest sharing option given applies
+     * @return the attached block, with {@link #created()} true; close it to detach
+     * @throws SharedMemoryAlreadyExistsException when a process is attached to a block of that name
+     * @throws IOException                        when the OS refuses, as {@link #create(String, long)}
+     * @throws UnsupportedOperationException      when an option is not supported on this OS
+     * @see Option
+     */
+    public static SharedMemory create(String name, long byteSize, Option... options) throws IOException {
+        return attach(Platform.backend(), Platform.os(), name, byteSize, Option.mode(options), PeerWait.timeout(), true);
     }
 
     /**
@@ -244,17 +293,20 @@ public final class SharedMemory implements AutoCloseable {
      * class over another OS's backend (Windows' over Wine's kernel32 on Linux).
      */
     static SharedMemory openOrCreate(Backend backend, Os os, String name, long byteSize, int mode) throws IOException {
-        return openOrCreate(backend, os, name, byteSize, mode, PeerWait.timeout());
+        return attach(backend, os, name, byteSize, mode, PeerWait.timeout(), false);
     }
 
-    private static SharedMemory openOrCreate(Backend backend, Os os, String name, long byteSize, int mode,
-                                             Duration peerTimeout) throws IOException {
+    /** @param exclusive refuse a live block ({@link #create}), or attach to it ({@link #openOrCreate}) */
+    private static SharedMemory attach(Backend backend, Os os, String name, long byteSize, int mode,
+                                       Duration peerTimeout, boolean exclusive) throws IOException {
         Names.check(name, os);
         if (byteSize < 1) {
             throw new IllegalArgumentException("byteSize must be at least 1, was " + byteSize);
         }
         PeerWait.check(peerTimeout);
-        return open(name, backend, peerTimeout, deadline -> backend.openOrCreate(name, byteSize, mode, deadline));
+        return open(name, backend, peerTimeout, deadline -> exclusive
+                ? backend.create(name, byteSize, mode, deadline)
+                : backend.openOrCreate(name, byteSize, mode, deadline));
     }
 
     /**
@@ -306,7 +358,8 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     /**
-     * Options of {@link #openOrCreate(String, long, Option...)} and {@link #openExisting(String, Option...)}.
+     * Options of {@link #openOrCreate(String, long, Option...)}, {@link #create(String, long, Option...)} and
+     * {@link #openExisting(String, Option...)}.
      *
      * <p>By default a block is private to its user: on Linux it is created with mode 0600, and an existing
      * object that another user owns, or that has any group or other permission bit, is refused with
@@ -373,6 +426,7 @@ public final class SharedMemory implements AutoCloseable {
      * @throws InterruptedIOException      when the thread is interrupted while waiting for another process
      * @throws IllegalStateException       once the JVM's shutdown has begun
      * @throws UnsupportedOperationException on an OS panama-shm has no backend for
+     * @throws IOException only as one of the I/O exceptions above
      */
     public static SharedMemory openExisting(String name) throws IOException {
         return openExisting(name, new Option[0]);

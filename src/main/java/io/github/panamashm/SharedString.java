@@ -56,6 +56,7 @@ public final class SharedString implements AutoCloseable {
      *
      * @return the attached text block; close it to detach
      * @throws SharedMemoryException when the OS refuses, or an object of that name exists with another size
+     * @throws IOException only as one of the I/O exceptions above
      */
     public static SharedString open() throws IOException {
         return open(DEFAULT_NAME);
@@ -68,11 +69,10 @@ public final class SharedString implements AutoCloseable {
      * @return the attached text block; close it to detach
      * @throws IllegalArgumentException when the name breaks a rule
      * @throws SharedMemoryException    when the OS refuses, or an object of that name exists with another size
+     * @throws IOException only as one of the I/O exceptions above
      */
     public static SharedString open(String name) throws IOException {
-        // A new block is already zero on every OS (a fresh section on Windows, a truncated object on Linux),
-        // so unlike the example there is no memset, and no window in which it could wipe a peer's text.
-        return new SharedString(SharedMemory.openOrCreate(name, BYTE_SIZE));
+        return attach(Attach.OPEN_OR_CREATE, name);
     }
 
     /**
@@ -85,7 +85,83 @@ public final class SharedString implements AutoCloseable {
      * @see SharedMemory#openOrCreate(String, long, SharedMemory.Option...)
      */
     public static SharedString open(String name, SharedMemory.Option... options) throws IOException {
-        return new SharedString(SharedMemory.openOrCreate(name, BYTE_SIZE, options));
+        return attach(Attach.OPEN_OR_CREATE, name, options);
+    }
+
+    /**
+     * Creates the text block {@code name}, empty, refusing one that a process is attached to: the rules of
+     * {@link SharedMemory#create(String, long)}.
+     *
+     * @param name the block's name, under the rules of {@link SharedMemory#openOrCreate(String, long)}
+     * @return the new, empty text block, with {@link #created()} true; close it to detach
+     * @throws SharedMemoryAlreadyExistsException when a process is attached to a block of that name
+     * @throws IllegalArgumentException           when the name breaks a rule
+     * @throws SharedMemoryException              when the OS refuses
+     * @throws IOException only as one of the I/O exceptions above
+     */
+    public static SharedString create(String name) throws IOException {
+        return attach(Attach.CREATE, name);
+    }
+
+    /**
+     * {@link #create(String)} with options, for instance to share the block with other users.
+     *
+     * @param name    the block's name, under the rules of {@link SharedMemory#openOrCreate(String, long)}
+     * @param options see {@link SharedMemory.Option}
+     * @return the new, empty text block; close it to detach
+     * @throws SharedMemoryAlreadyExistsException when a process is attached to a block of that name
+     * @throws IOException                        when the OS refuses, as {@link #create(String)}
+     */
+    public static SharedString create(String name, SharedMemory.Option... options) throws IOException {
+        return attach(Attach.CREATE, name, options);
+    }
+
+    /**
+     * Attaches to the text block {@code name} only if a process is attached to it: the rules of
+     * {@link SharedMemory#openExisting(String)}.
+     *
+     * @param name the block's name, under the rules of {@link SharedMemory#openOrCreate(String, long)}
+     * @return the attached text block, with {@link #created()} false; close it to detach
+     * @throws NoSuchSharedMemoryException when no process is attached to a block of that name
+     * @throws IllegalArgumentException    when the name breaks a rule
+     * @throws SharedMemoryException       when the OS refuses, or the block has fewer than {@value #BYTE_SIZE}
+     *                                     bytes
+     * @throws IOException only as one of the I/O exceptions above
+     */
+    public static SharedString openExisting(String name) throws IOException {
+        return attach(Attach.OPEN_EXISTING, name);
+    }
+
+    /**
+     * {@link #openExisting(String)} with options, for a block shared with other users.
+     *
+     * @param name    the block's name, under the rules of {@link SharedMemory#openOrCreate(String, long)}
+     * @param options see {@link SharedMemory.Option}
+     * @return the attached text block; close it to detach
+     * @throws NoSuchSharedMemoryException when no process is attached to a block of that name
+     * @throws IOException                 when the OS refuses, as {@link #openExisting(String)}
+     */
+    public static SharedString openExisting(String name, SharedMemory.Option... options) throws IOException {
+        return attach(Attach.OPEN_EXISTING, name, options);
+    }
+
+    private enum Attach { OPEN_OR_CREATE, CREATE, OPEN_EXISTING }
+
+    /** Every factory comes here, so the block's size is chosen in one place. */
+    private static SharedString attach(Attach how, String name, SharedMemory.Option... options) throws IOException {
+        // A new block is already zero on every OS (a fresh section on Windows, a truncated object on Linux),
+        // so unlike the example there is no memset, and no window in which it could wipe a peer's text.
+        return new SharedString(switch (how) {
+            case OPEN_OR_CREATE -> SharedMemory.openOrCreate(name, BYTE_SIZE, options);
+            case CREATE -> SharedMemory.create(name, BYTE_SIZE, options);
+            case OPEN_EXISTING -> {
+                // openExisting maps the whole block, whatever its size; the text block is its first BYTE_SIZE
+                // bytes. While `existing` is held the block is live, so this openOrCreate can only attach.
+                try (SharedMemory existing = SharedMemory.openExisting(name, options)) {
+                    yield SharedMemory.openOrCreate(name, BYTE_SIZE, options);
+                }
+            }
+        });
     }
 
     /**

@@ -32,6 +32,25 @@ public interface Backend {
     Attachment openOrCreate(String name, long byteSize, int mode) throws IOException;
 
     /**
+     * {@link #openOrCreate(String, long)} that refuses a live block: create the block, or reset one nobody is
+     * attached to; when a process is attached, fail with {@code SharedMemoryAlreadyExistsException} and leave
+     * the block as it was. Deciding and creating are one atomic step, so of several processes creating one
+     * name at once exactly one succeeds.
+     *
+     * @param name     a name checked by {@link Names#check(String)}
+     * @param byteSize the size to create with
+     */
+    Attachment create(String name, long byteSize) throws IOException;
+
+    /**
+     * {@link #create(String, long)} for a block deliberately shared with other users.
+     *
+     * @param mode as for {@link #openOrCreate(String, long, int)}
+     * @throws UnsupportedOperationException when this backend has no meaning for {@code mode}
+     */
+    Attachment create(String name, long byteSize, int mode) throws IOException;
+
+    /**
      * {@link #openExisting(String)} for a block deliberately shared with other users.
      *
      * @param mode the most permission bits the block may have, e.g. 0660
@@ -47,6 +66,15 @@ public interface Backend {
      */
     default Attachment openOrCreate(String name, long byteSize, int mode, long deadline) throws IOException {
         return openOrCreate(name, byteSize, mode);
+    }
+
+    /**
+     * {@link #create(String, long, int)} that waits for another process no later than {@code deadline}.
+     *
+     * @param deadline the {@link System#nanoTime()} at which a wait gives up
+     */
+    default Attachment create(String name, long byteSize, int mode, long deadline) throws IOException {
+        return create(name, byteSize, mode);
     }
 
     /**

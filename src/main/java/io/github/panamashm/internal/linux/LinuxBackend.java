@@ -1,6 +1,7 @@
 package io.github.panamashm.internal.linux;
 
 import io.github.panamashm.NoSuchSharedMemoryException;
+import io.github.panamashm.SharedMemoryAlreadyExistsException;
 import io.github.panamashm.SharedMemoryException;
 import io.github.panamashm.internal.Attachment;
 import io.github.panamashm.internal.Backend;
@@ -33,8 +34,9 @@ import static io.github.panamashm.internal.linux.LibC.*;
  *       ({@code st_nlink == 0}) close and start again. If a write lock on byte 0 is granted, nobody is
  *       attached: reset the block (truncate to 0, then to its size; an existing size other than 0 or exactly
  *       ours means the object is not ours: refuse) and report created, then turn that lock into a read lock
- *       (atomic with {@code fcntl}, unlike {@code flock}). Otherwise grow a size of 0, refuse a size smaller
- *       than ours, and read-lock byte 0. Reserve the pages ({@code posix_fallocate}, so a full tmpfs is an
+ *       (atomic with {@code fcntl}, unlike {@code flock}). Otherwise someone is attached: an exclusive create
+ *       refuses, having changed nothing; other attaches grow a size of 0, refuse a size smaller than ours, and
+ *       read-lock byte 0. Reserve the pages ({@code posix_fallocate}, so a full tmpfs is an
  *       error here rather than a SIGBUS on a later write), map, then unlock byte 1.</li>
  *   <li>detach: unmap; write-lock byte 1, waiting; if a write lock on byte 0 is granted this was the last
  *       attacher: {@code shm_unlink}. Close the descriptor, which drops every lock.</li>
@@ -87,7 +89,22 @@ public final class LinuxBackend implements Backend {
 
     @Override
     public Attachment openOrCreate(String name, long byteSize, int mode, long deadline) throws IOException {
-        return attach(name, byteSize, true, mode, deadline);
+        return attach(name, byteSize, true, false, mode, deadline);
+    }
+
+    @Override
+    public Attachment create(String name, long byteSize) throws IOException {
+        return create(name, byteSize, PRIVATE_MODE);
+    }
+
+    @Override
+    public Attachment create(String name, long byteSize, int mode) throws IOException {
+        return create(name, byteSize, mode, PeerWait.deadline(PeerWait.timeout()));
+    }
+
+    @Override
+    public Attachment create(String name, long byteSize, int mode, long deadline) throws IOException {
+        return attach(name, byteSize, true, true, mode, deadline);
     }
 
     @Override
@@ -102,15 +119,17 @@ public final class LinuxBackend implements Backend {
 
     @Override
     public Attachment openExisting(String name, int mode, long deadline) throws IOException {
-        return attach(name, 0, false, mode, deadline);
+        return attach(name, 0, false, false, mode, deadline);
     }
 
     /**
-     * @param mode the permission bits a new object gets and the most an existing one may have: 0600 for a
-     *             private block, wider for one shared with other users on purpose
-     * @param deadline the {@link System#nanoTime()} after which waiting for byte 1 gives up
+     * @param create    create the object when absent, and reset it when nobody is attached
+     * @param exclusive refuse a block a process is attached to (only with {@code create})
+     * @param mode      the permission bits a new object gets and the most an existing one may have: 0600 for a
+     *                  private block, wider for one shared with other users on purpose
+     * @param deadline  the {@link System#nanoTime()} after which waiting for byte 1 gives up
      */
-    private Attachment attach(String name, long byteSize, boolean create, int mode, long deadline)
+    private Attachment attach(String name, long byteSize, boolean create, boolean exclusive, int mode, long deadline)
             throws IOException {
         if ((mode & ~0666) != 0 || (mode & 0600) != 0600) {
             throw new IllegalArgumentException(String.format("mode must grant the owner read and write and no"
@@ -118,7 +137,7 @@ public final class LinuxBackend implements Backend {
         }
         link();
         String object = objectName(name);
-        String call = create ? "openOrCreate" : "openExisting";
+        String call = exclusive ? "create" : create ? "openOrCreate" : "openExisting";
         try (Calls c = new Calls(object)) {
             while (true) {
                 int fd = c.shmOpen(create ? O_RDWR | O_CREAT : O_RDWR, mode);
@@ -158,7 +177,7 @@ public final class LinuxBackend implements Backend {
                                     + " to it (left by a process that died; the next openOrCreate resets it)");
                         }
                         if (st.size() != 0 && st.size() != byteSize) {
-                            throw new SharedMemoryException("openOrCreate", object, "an object of " + st.size()
+                            throw new SharedMemoryException(call, object, "an object of " + st.size()
                                     + " bytes exists with no process attached, not a block of " + byteSize
                                     + " bytes; it was left alone (if it is a block of another size left by a process"
                                     + " that died, remove " + location(name) + ")");
@@ -175,6 +194,13 @@ public final class LinuxBackend implements Backend {
                         mapSize = byteSize;
                         created = true;
                     } else {
+                        if (exclusive) {
+                            // Decided under the mutex, so no attach can begin or end in between; nothing has
+                            // been changed, and closing the descriptor (below) releases the mutex.
+                            throw new SharedMemoryAlreadyExistsException(name, "fcntl(F_OFD_SETLK) on byte "
+                                    + LIFETIME_BYTE + " of " + object + " found it locked: a process is"
+                                    + " attached to the block");
+                        }
                         if (create) {
                             if (st.size() == 0) {
                                 c.ftruncate(fd, byteSize);
