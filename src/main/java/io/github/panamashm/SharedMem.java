@@ -2,6 +2,7 @@ package io.github.panamashm;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The example DLL's two exports, for code being ported from it: attached to
@@ -25,11 +26,17 @@ public final class SharedMem {
     }
 
     private static volatile SharedString block;
+    /**
+     * Lets one thread attach; not a monitor, since the attach may wait for another process and a virtual
+     * thread waiting inside {@code synchronized} holds its carrier on JDK 22 and 23.
+     */
+    private static final ReentrantLock ATTACHING = new ReentrantLock();
 
     private static SharedString block() {
         SharedString b = block;
         if (b == null) {
-            synchronized (SharedMem.class) {
+            ATTACHING.lock();
+            try {
                 b = block;
                 if (b == null) {
                     try {
@@ -39,6 +46,8 @@ public final class SharedMem {
                     }
                     block = b;
                 }
+            } finally {
+                ATTACHING.unlock();
             }
         }
         return b;

@@ -4,18 +4,25 @@ import io.github.panamashm.internal.Attachment;
 import io.github.panamashm.internal.Backend;
 import io.github.panamashm.internal.Names;
 import io.github.panamashm.internal.Os;
+import io.github.panamashm.internal.PeerWait;
 import io.github.panamashm.internal.Platform;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A named block of memory shared between processes, Java or native, on Windows and Linux.
@@ -44,10 +51,31 @@ import java.util.function.Consumer;
  * <p>Names follow the same rules on every OS (see {@link #openOrCreate(String, long)}); on Linux the block is
  * the POSIX shared memory object {@code "/" + name} (in {@code /dev/shm}), on Windows the file mapping
  * {@code name}. Instances are thread-safe.
+ *
+ * <p><b>Waiting for other processes.</b> On Linux an attach or a detach may have to wait for another process
+ * that is attaching or detaching the same name (a few system calls, normally). That wait is bounded by a
+ * deadline: 5 seconds by default, or the system property {@code io.github.panamashm.peerTimeout} (an ISO-8601
+ * duration such as {@code PT30S}, or milliseconds) for the whole JVM, or the {@code peerTimeout} argument of
+ * {@link #openOrCreate(String, long, Duration, Option...)} and {@link #openExisting(String, Duration, Option...)}
+ * for one block, its attach and its {@link #close()}. A process that stops while holding the name's lock (a
+ * {@code kill -STOP}, a debugger, a hung native peer) then makes {@code open} fail with a
+ * {@link SharedMemoryException} naming it, and {@code close} give up freeing the block after releasing what is
+ * this process's own. The wait sleeps between tries, so a waiting virtual thread does not hold its carrier, and
+ * {@link Thread#interrupt()} ends it with an {@link InterruptedIOException}.
+ *
+ * <p><b>At exit.</b> When the JVM exits normally ({@code main} returns, {@link System#exit}, SIGINT or
+ * SIGTERM), panama-shm's shutdown hook closes every block still open, each within its deadline, so that the
+ * last process out frees it; attaches under way when it starts are waited for and detached again. Nothing is
+ * left in {@code /dev/shm}, whatever other threads are doing. Once the JVM's shutdown has begun, every open
+ * throws {@link IllegalStateException} before any system call. Shutdown hooks run concurrently and in no
+ * defined order, so a shutdown hook of your own may rely on this much: it cannot open a block (the
+ * {@code IllegalStateException} leaves nothing behind); a block opened earlier may already be closed by
+ * panama-shm's hook, and then answers {@link IllegalStateException} ("closed by panama-shm's exit hook"), never
+ * a crash; closing it again is harmless. To leave something in a block at exit, write it before calling
+ * {@code System.exit}. A halt ({@link Runtime#halt}, {@code kill -9}, a crash) runs no hook: the block is freed
+ * by the next process that attaches to its name, which finds it abandoned and resets it.
  */
 public final class SharedMemory implements AutoCloseable {
-    private static final Set<SharedMemory> OPEN = ConcurrentHashMap.newKeySet();
-
     /** {@link #state}: set once close has begun; the other bits count threads inside {@link #acquire()}. */
     private static final int CLOSED = Integer.MIN_VALUE;
     private static final VarHandle STATE;
@@ -63,6 +91,8 @@ public final class SharedMemory implements AutoCloseable {
     private final String name;
     private final Backend backend;
     private final Attachment attachment;
+    /** How long this block's attach and detach may wait for another process. */
+    private final Duration peerTimeout;
     /**
      * The mapping with no scope, for this package's own bounded accesses between {@link #acquire()} and
      * {@link #release()}; never handed out.
@@ -71,10 +101,12 @@ public final class SharedMemory implements AutoCloseable {
     @SuppressWarnings("unused") // through STATE
     private volatile int state;
     /**
-     * Guards {@link #arena}, {@link #detached} and the making of {@link #segment}, and serialises close(): a
-     * second caller waits until the first has detached. Private, so no caller can hold it.
+     * Guards {@link #arena}, {@link #detached}, {@link #detachDeadline} and the making of {@link #segment}, and
+     * serialises close(): a second caller waits until the first has detached. Private, so no caller can hold
+     * it. Not a monitor: a detach may wait for another process, and a virtual thread waiting inside
+     * {@code synchronized} holds its carrier on JDK 22 and 23.
      */
-    private final Object lock = new Object();
+    private final ReentrantLock lock = new ReentrantLock();
     /** Made by the first {@link #segment()}; guarded by {@link #lock}. */
     private Arena arena;
     private volatile MemorySegment segment;
@@ -82,15 +114,53 @@ public final class SharedMemory implements AutoCloseable {
     private boolean detached;
     /** See {@link #onClosing}; null when nothing must be told. */
     private volatile Consumer<MemorySegment> onClosing;
+    /** Guarded by {@link #lock}: when the detach that close is running gives up waiting for another process. */
+    private long detachDeadline;
     private volatile IOException detachFailure;
+    /** Set when the exit hook closed the block, for the message a late user gets. */
+    private volatile boolean closedAtExit;
 
-    private SharedMemory(String name, Backend backend, Attachment attachment) {
+    private SharedMemory(String name, Backend backend, Attachment attachment, Duration peerTimeout) {
         this.name = name;
         this.backend = backend;
         this.attachment = attachment;
+        this.peerTimeout = peerTimeout;
         this.unscoped = attachment.address().reinterpret(attachment.byteSize());
-        OPEN.add(this);
-        ExitHook.install();
+    }
+
+    /** What an open does at the OS level; {@link #open} wraps it in the exit hook's bookkeeping. */
+    private interface Attach {
+        Attachment attach(long deadline) throws IOException;
+    }
+
+    /**
+     * Attaches with {@code attach}, admitted by the exit hook: refused once the JVM's shutdown has begun,
+     * and, when shutdown begins while it runs, detached again before the exception says so.
+     */
+    private static SharedMemory open(String name, Backend backend, Duration peerTimeout, Attach attach)
+            throws IOException {
+        long deadline = PeerWait.deadline(peerTimeout);
+        ExitHook.admit(deadline, peerTimeout);
+        SharedMemory m = null;
+        try {
+            m = new SharedMemory(name, backend, attach.attach(deadline), peerTimeout);
+        } finally {
+            if (m == null) {
+                ExitHook.abandoned();
+            }
+        }
+        if (!ExitHook.register(m)) {
+            IllegalStateException refused = ExitHook.shuttingDown();
+            try {
+                m.close(); // the exit hook has run or is running: undo rather than leave it attached
+            } catch (RuntimeException e) {
+                refused.addSuppressed(e);
+            } finally {
+                ExitHook.abandoned();
+            }
+            throw refused;
+        }
+        return m;
     }
 
     /**
@@ -108,8 +178,14 @@ public final class SharedMemory implements AutoCloseable {
      * @return the attached block; close it to detach
      * @throws IllegalArgumentException when the name breaks a rule or byteSize is not positive
      * @throws SharedMemoryException    when the OS refuses, or an object of that name exists that is not a
-     *                                  block of a usable size
+     *                                  block of a usable size, or is no block at all (a directory, a FIFO...), or
+     *                                  another process holds the name's lock past the deadline (see
+     *                                  {@link SharedMemory Waiting for other processes})
+     * @throws InterruptedIOException   when the thread is interrupted while waiting for another process; its
+     *                                  interrupt status is set and nothing is attached
+     * @throws IllegalStateException    once the JVM's shutdown has begun (see {@link SharedMemory At exit})
      * @throws UnsupportedOperationException on an OS panama-shm has no backend for
+     * @throws IOException only as one of the I/O exceptions above
      */
     public static SharedMemory openOrCreate(String name, long byteSize) throws IOException {
         return openOrCreate(name, byteSize, new Option[0]);
@@ -135,8 +211,84 @@ public final class SharedMemory implements AutoCloseable {
      * @see Option
      */
     public static SharedMemory openOrCreate(String name, long byteSize, Option... options) throws IOException {
+        return openOrCreate(name, byteSize, PeerWait.timeout(), options);
+    }
+
+    /**
+     * {@link #openOrCreate(String, long, Option...)} with its own deadline for waiting on other processes,
+     * instead of the JVM's ({@code io.github.panamashm.peerTimeout}, else 5 seconds). It bounds this attach
+     * and this block's {@link #close()}.
+     *
+     * <pre>{@code
+     * // give up after 200 ms if a stopped peer holds "jobs"' lock; the SharedMemoryException names it
+     * SharedMemory m = SharedMemory.openOrCreate("jobs", 4096, Duration.ofMillis(200));
+     * }</pre>
+     *
+     * @param name        the block's name, under the rules of {@link #openOrCreate(String, long)}
+     * @param byteSize    its size in bytes, at least 1; an existing block smaller than this is refused
+     * @param peerTimeout how long this attach, and later this block's detach, may wait for another process
+     *                    that holds the name's lock; positive
+     * @param options     see {@link Option}
+     * @return the attached block; close it to detach
+     * @throws IllegalArgumentException when the name breaks a rule, byteSize or peerTimeout is not positive
+     * @throws SharedMemoryException    as {@link #openOrCreate(String, long)}, and when another process holds
+     *                                  the name's lock for longer than {@code peerTimeout}
+     * @throws InterruptedIOException   when the thread is interrupted while waiting; its interrupt status is set
+     * @throws IllegalStateException    once the JVM's shutdown has begun
+     * @throws IOException              as {@link #openOrCreate(String, long)}
+     */
+    public static SharedMemory openOrCreate(String name, long byteSize, Duration peerTimeout, Option... options)
+            throws IOException {
         int mode = Option.mode(options);
-        return openOrCreate(Platform.backend(), Platform.os(), name, byteSize, mode);
+        return attach(Platform.backend(), Platform.os(), name, byteSize, mode, peerTimeout, false);
+    }
+
+    /**
+     * Creates the block {@code name} of {@code byteSize} bytes, refusing one that a process is attached to:
+     * .NET's {@code MemoryMappedFile.CreateNew}, Python's {@code SharedMemory(name, create=True)}. A new block
+     * is all zeros and {@link #created()} is true. A block nobody is attached to any more (left by a process
+     * that was killed) is not live: it is reset and taken, as {@link #openOrCreate(String, long)} does.
+     *
+     * <p>Deciding and creating are one atomic step: of several processes creating the same name at once,
+     * exactly one succeeds and the others get {@link SharedMemoryAlreadyExistsException}. A refused call
+     * changes nothing in the block.
+     *
+     * <pre>{@code
+     * try (SharedMemory block = SharedMemory.create("jobs", 4096)) {
+     *     ...                                        // this process made "jobs"; others openExisting it
+     * } catch (SharedMemoryAlreadyExistsException e) {
+     *     ...                                        // another process has it
+     * }
+     * }</pre>
+     *
+     * @param name     the block's name, under the rules of {@link #openOrCreate(String, long)}
+     * @param byteSize its size in bytes, at least 1
+     * @return the attached block, with {@link #created()} true; close it to detach
+     * @throws SharedMemoryAlreadyExistsException when a process is attached to a block of that name
+     * @throws IllegalArgumentException           when the name breaks a rule or byteSize is not positive
+     * @throws SharedMemoryException              when the OS refuses, or an object of that name that nobody is
+     *                                            attached to is not a block panama-shm can reset
+     * @throws UnsupportedOperationException      on an OS panama-shm has no backend for
+     * @throws IOException only as one of the I/O exceptions above
+     */
+    public static SharedMemory create(String name, long byteSize) throws IOException {
+        return create(name, byteSize, new Option[0]);
+    }
+
+    /**
+     * {@link #create(String, long)} with options; without any it is exactly that method.
+     *
+     * @param name     the block's name, under the rules of {@link #openOrCreate(String, long)}
+     * @param byteSize its size in bytes, at least 1
+     * @param options  see {@link Option}; the widest sharing option given applies
+     * @return the attached block, with {@link #created()} true; close it to detach
+     * @throws SharedMemoryAlreadyExistsException when a process is attached to a block of that name
+     * @throws IOException                        when the OS refuses, as {@link #create(String, long)}
+     * @throws UnsupportedOperationException      when an option is not supported on this OS
+     * @see Option
+     */
+    public static SharedMemory create(String name, long byteSize, Option... options) throws IOException {
+        return attach(Platform.backend(), Platform.os(), name, byteSize, Option.mode(options), PeerWait.timeout(), true);
     }
 
     /**
@@ -144,26 +296,38 @@ public final class SharedMemory implements AutoCloseable {
      * class over another OS's backend (Windows' over Wine's kernel32 on Linux).
      */
     static SharedMemory openOrCreate(Backend backend, Os os, String name, long byteSize, int mode) throws IOException {
+        return attach(backend, os, name, byteSize, mode, PeerWait.timeout(), false);
+    }
+
+    /** @param exclusive refuse a live block ({@link #create}), or attach to it ({@link #openOrCreate}) */
+    private static SharedMemory attach(Backend backend, Os os, String name, long byteSize, int mode,
+                                       Duration peerTimeout, boolean exclusive) throws IOException {
         Names.check(name, os);
         if (byteSize < 1) {
             throw new IllegalArgumentException("byteSize must be at least 1, was " + byteSize);
         }
-        return new SharedMemory(name, backend, backend.openOrCreate(name, byteSize, mode));
+        PeerWait.check(peerTimeout);
+        return open(name, backend, peerTimeout, deadline -> exclusive
+                ? backend.create(name, byteSize, mode, deadline)
+                : backend.openOrCreate(name, byteSize, mode, deadline));
     }
 
     /**
-     * A {@link SharedString}'s block: {@link Backend#openOrCreateText}, with the checks of
-     * {@link #openOrCreate(String, long, Option...)}.
+     * A {@link SharedString}'s block: {@link Backend#attachText}, with the checks of
+     * {@link #openOrCreate(String, long, Duration, Option...)}.
      */
-    static SharedMemory openText(String name, Option... options) throws IOException {
+    static SharedMemory openText(Backend.TextOpen how, String name, Duration peerTimeout, Option... options)
+            throws IOException {
         int mode = Option.mode(options);
-        return openText(Platform.backend(), Platform.os(), name, mode);
+        return openText(Platform.backend(), Platform.os(), how, name, mode, peerTimeout);
     }
 
-    /** {@link #openText(String, Option...)} on a given backend and name rules, as {@link #openOrCreate(Backend, Os, String, long, int)}. */
-    static SharedMemory openText(Backend backend, Os os, String name, int mode) throws IOException {
+    /** {@link #openText(Backend.TextOpen, String, Duration, Option...)} on a given backend and name rules. */
+    static SharedMemory openText(Backend backend, Os os, Backend.TextOpen how, String name, int mode,
+                                 Duration peerTimeout) throws IOException {
         Names.check(name, os);
-        return new SharedMemory(name, backend, backend.openOrCreateText(name, mode));
+        PeerWait.check(peerTimeout);
+        return open(name, backend, peerTimeout, deadline -> backend.attachText(how, name, mode, deadline));
     }
 
     /**
@@ -178,18 +342,45 @@ public final class SharedMemory implements AutoCloseable {
      * @see Option
      */
     public static SharedMemory openExisting(String name, Option... options) throws IOException {
+        return openExisting(name, PeerWait.timeout(), options);
+    }
+
+    /**
+     * {@link #openExisting(String, Option...)} with its own deadline for waiting on other processes, as
+     * {@link #openOrCreate(String, long, Duration, Option...)}.
+     *
+     * @param name        the block's name, under the rules of {@link #openOrCreate(String, long)}
+     * @param peerTimeout how long this attach, and later this block's detach, may wait for another process
+     *                    that holds the name's lock; positive
+     * @param options     see {@link Option}
+     * @return the attached block; close it to detach
+     * @throws NoSuchSharedMemoryException when no process is attached to a block of that name
+     * @throws IllegalArgumentException    when the name breaks a rule or peerTimeout is not positive
+     * @throws InterruptedIOException      when the thread is interrupted while waiting; its interrupt status is set
+     * @throws IllegalStateException       once the JVM's shutdown has begun
+     * @throws IOException                 as {@link #openExisting(String)}, and a {@link SharedMemoryException}
+     *                                     when another process holds the name's lock for longer than peerTimeout
+     */
+    public static SharedMemory openExisting(String name, Duration peerTimeout, Option... options) throws IOException {
         int mode = Option.mode(options);
-        return openExisting(Platform.backend(), Platform.os(), name, mode);
+        return openExisting(Platform.backend(), Platform.os(), name, mode, peerTimeout);
     }
 
     /** {@link #openExisting(String, Option...)} on a given backend and name rules, as {@link #openOrCreate(Backend, Os, String, long, int)}. */
     static SharedMemory openExisting(Backend backend, Os os, String name, int mode) throws IOException {
+        return openExisting(backend, os, name, mode, PeerWait.timeout());
+    }
+
+    private static SharedMemory openExisting(Backend backend, Os os, String name, int mode, Duration peerTimeout)
+            throws IOException {
         Names.check(name, os);
-        return new SharedMemory(name, backend, backend.openExisting(name, mode));
+        PeerWait.check(peerTimeout);
+        return open(name, backend, peerTimeout, deadline -> backend.openExisting(name, mode, deadline));
     }
 
     /**
-     * Options of {@link #openOrCreate(String, long, Option...)} and {@link #openExisting(String, Option...)}.
+     * Options of {@link #openOrCreate(String, long, Option...)}, {@link #create(String, long, Option...)} and
+     * {@link #openExisting(String, Option...)}.
      *
      * <p>By default a block is private to its user: on Linux it is created with mode 0600, and an existing
      * object that another user owns, or that has any group or other permission bit, is refused with
@@ -252,8 +443,11 @@ public final class SharedMemory implements AutoCloseable {
      * @return the attached block; close it to detach
      * @throws NoSuchSharedMemoryException when no process is attached to a block of that name
      * @throws IllegalArgumentException    when the name breaks a rule
-     * @throws SharedMemoryException       when the OS refuses
+     * @throws SharedMemoryException       when the OS refuses, or the name's lock is held past the deadline
+     * @throws InterruptedIOException      when the thread is interrupted while waiting for another process
+     * @throws IllegalStateException       once the JVM's shutdown has begun
      * @throws UnsupportedOperationException on an OS panama-shm has no backend for
+     * @throws IOException only as one of the I/O exceptions above
      */
     public static SharedMemory openExisting(String name) throws IOException {
         return openExisting(name, new Option[0]);
@@ -287,7 +481,8 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     private MemorySegment makeSegment() {
-        synchronized (lock) {
+        lock.lock();
+        try {
             if (segment == null) {
                 long size = attachment.byteSize();
                 if (isClosed()) {
@@ -304,6 +499,8 @@ public final class SharedMemory implements AutoCloseable {
                 }
             }
             return segment;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -331,6 +528,11 @@ public final class SharedMemory implements AutoCloseable {
     /** Ends what {@link #acquire()} began. */
     void release() {
         STATE.getAndAdd(this, -1);
+    }
+
+    /** {@return how long this block waits for another process: its attach's, detach's and sets' deadline} */
+    Duration peerTimeout() {
+        return peerTimeout;
     }
 
     /** {@return the attachment, for a {@link SharedString}'s text primitives} */
@@ -368,14 +570,25 @@ public final class SharedMemory implements AutoCloseable {
      *
      * @throws IllegalStateException when a thread is still using the segment (for example passed to a native
      *                               call); the block stays attached and close can be called again
-     * @throws UncheckedIOException  when the OS failed to release the block; it is detached as far as it could be
+     * @throws UncheckedIOException  when the OS failed to release the block, or when another process held the
+     *                               name's lock past this block's deadline (see {@link SharedMemory Waiting for
+     *                               other processes}) or the thread was interrupted while waiting for it: the
+     *                               block is then unmapped and this process's descriptor closed, but it is not
+     *                               freed; the object stays until the next attacher resets it, as after a crash
      */
     @Override
     public void close() {
-        synchronized (lock) {
+        close(PeerWait.deadline(peerTimeout));
+    }
+
+    /** {@link #close()}, giving up waiting for another process at {@code deadline} ({@link System#nanoTime()}). */
+    private void close(long deadline) {
+        lock.lock();
+        try {
             if (detached) {
                 return;
             }
+            detachDeadline = deadline;
             STATE.getAndBitwiseOr(this, CLOSED);
             // New acquires now fail; wait for the few that are between acquire and release (a bounded copy, or a
             // wait that onClosing cuts short).
@@ -405,17 +618,20 @@ public final class SharedMemory implements AutoCloseable {
                 detach();
             }
             detached = true;
+        } finally {
+            lock.unlock();
         }
-        OPEN.remove(this);
+        ExitHook.closed(this);
         IOException failure = detachFailure;
         if (failure != null) {
             throw new UncheckedIOException(failure);
         }
     }
 
+    /** Runs once, in the thread that closes, holding {@link #lock}: directly or as the arena's cleanup. */
     private void detach() {
         try {
-            attachment.detach();
+            attachment.detach(detachDeadline);
         } catch (IOException e) {
             detachFailure = e;
         }
@@ -424,26 +640,159 @@ public final class SharedMemory implements AutoCloseable {
     @Override
     public String toString() {
         return "SharedMemory[name=" + name + ", byteSize=" + byteSize() + ", created=" + created()
-                + (isClosed() ? ", closed" : "") + "]";
+                + (!isClosed() ? "" : closedAtExit ? ", closed by panama-shm's exit hook" : ", closed") + "]";
     }
 
-    /** Detaches every block still open when the JVM exits normally, so the last exit frees the block. */
+    /**
+     * The blocks this JVM has open, and the shutdown hook that detaches them when it exits normally, so that
+     * the last process out frees a block even when nobody closed it.
+     *
+     * <p>The hook is registered only while a block is open or being attached, so that it keeps the class
+     * loader that loaded panama-shm reachable no longer than its blocks; its thread carries no context class
+     * loader and no inheritable thread locals. No attach starts once the JVM's shutdown has begun (the
+     * Runtime then refuses to add or remove hooks, which is how {@link #admit} tells): a block opened then
+     * would outlive the hook. An attach that got past that check before is waited for by the hook, and
+     * detaches itself again when it finds the hook running. Everything is bookkept under one monitor, held
+     * only for a few steps, never across a wait on another process.
+     */
     private static final class ExitHook {
+        private static final Object LOCK = new Object();
+        /** Guarded by {@link #LOCK}; SharedMemory keeps Object's identity equality. */
+        private static final Set<SharedMemory> OPEN = new HashSet<>();
+        private static final Thread HOOK = Thread.ofPlatform().name("panama-shm exit")
+                .inheritInheritableThreadLocals(false).unstarted(ExitHook::run);
+        /** Never registered: removing it asks the Runtime whether shutdown has begun. */
+        private static final Thread PROBE = Thread.ofPlatform().unstarted(() -> {
+        });
+        /** Guarded by {@link #LOCK}: attaches admitted that have not yet registered or given up. */
+        private static int attaching;
+        /** Guarded by {@link #LOCK}: when every attach in flight has ended, undo included. */
+        private static long attachingUntil;
+        /** Guarded by {@link #LOCK}. */
+        private static boolean registered;
+        /** Guarded by {@link #LOCK}: the hook has begun; no block joins {@link #OPEN} any more. */
+        private static boolean running;
+
         static {
-            Runtime.getRuntime().addShutdownHook(new Thread(ExitHook::closeAll, "panama-shm exit"));
+            HOOK.setContextClassLoader(null);
         }
 
-        static void install() {
-            // Loading this class registers the hook exactly once.
+        private ExitHook() {
         }
 
-        private static void closeAll() {
-            for (SharedMemory m : OPEN) {
-                try {
-                    m.close();
-                } catch (RuntimeException e) {
-                    System.err.println("panama-shm: could not detach " + m.name + " at exit: " + e);
+        static IllegalStateException shuttingDown() {
+            return new IllegalStateException("the JVM is shutting down: panama-shm attaches no block once"
+                    + " shutdown has begun, since its exit hook could not detach it");
+        }
+
+        /**
+         * Admits an attach that gives up waiting at {@code deadline}; it must end with {@link #register} or
+         * {@link #abandoned}.
+         *
+         * @throws IllegalStateException once the JVM's shutdown has begun, before any system call
+         */
+        static void admit(long deadline, Duration peerTimeout) {
+            synchronized (LOCK) {
+                if (running) {
+                    throw shuttingDown();
                 }
+                try {
+                    if (registered) {
+                        Runtime.getRuntime().removeShutdownHook(PROBE);
+                    } else {
+                        Runtime.getRuntime().addShutdownHook(HOOK);
+                        registered = true;
+                    }
+                } catch (IllegalStateException e) {
+                    throw shuttingDown();
+                }
+                // The attach ends by its deadline; an undo then waits at most as long again.
+                long until = deadline + peerTimeout.toNanos();
+                if (attaching++ == 0 || until - attachingUntil > 0) {
+                    attachingUntil = until;
+                }
+            }
+        }
+
+        /**
+         * @return true when {@code m} is now open and the hook will detach it; false when the hook has begun,
+         *         in which case the caller detaches it and calls {@link #abandoned()}
+         */
+        static boolean register(SharedMemory m) {
+            synchronized (LOCK) {
+                if (running) {
+                    return false;
+                }
+                attaching--;
+                OPEN.add(m);
+                return true;
+            }
+        }
+
+        /** An admitted attach failed, or was undone. */
+        static void abandoned() {
+            synchronized (LOCK) {
+                attaching--;
+                LOCK.notifyAll();
+                unregisterWhenIdle();
+            }
+        }
+
+        static void closed(SharedMemory m) {
+            synchronized (LOCK) {
+                OPEN.remove(m);
+                unregisterWhenIdle();
+            }
+        }
+
+        private static void unregisterWhenIdle() {
+            if (registered && !running && OPEN.isEmpty() && attaching == 0) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(HOOK);
+                    registered = false;
+                } catch (IllegalStateException e) {
+                    // shutdown has begun: the hook runs, and finds nothing to do
+                }
+            }
+        }
+
+        /** The hook: detaches every open block, each within its deadline, and waits for attaches in flight. */
+        private static void run() {
+            long start = System.nanoTime();
+            List<SharedMemory> blocks;
+            synchronized (LOCK) {
+                running = true;
+                blocks = new ArrayList<>(OPEN);
+            }
+            for (SharedMemory m : blocks) {
+                try {
+                    m.closedAtExit = true;
+                    m.close(start + m.peerTimeout.toNanos()); // one deadline for all: the exit waits once
+                } catch (Throwable e) {
+                    report("could not detach " + m.name + " at exit: " + e);
+                }
+            }
+            synchronized (LOCK) {
+                while (attaching > 0) {
+                    long left = attachingUntil - System.nanoTime();
+                    if (left <= 0) {
+                        report(attaching + " attach(es) still running at exit: the objects they create may stay");
+                        break;
+                    }
+                    try {
+                        LOCK.wait(TimeUnit.NANOSECONDS.toMillis(left) + 1);
+                    } catch (InterruptedException e) {
+                        break;
+                    }
+                }
+            }
+        }
+
+        private static void report(String what) {
+            try {
+                System.err.println("panama-shm: " + what);
+            } catch (Throwable ignored) {
+                // nothing more to do at exit
             }
         }
     }

@@ -1,6 +1,8 @@
 package io.github.panamashm;
 
+import io.github.panamashm.internal.Backend;
 import io.github.panamashm.internal.LatchedText;
+import io.github.panamashm.internal.PeerWait;
 import io.github.panamashm.internal.TextBlock;
 import io.github.panamashm.internal.TextLayout;
 import io.github.panamashm.internal.TextSync;
@@ -97,11 +99,12 @@ public final class SharedString implements AutoCloseable {
         this.waits = sync == null ? null : new Waits(memory, sync);
     }
 
-    /** Every way of opening a text block comes here. */
-    private static SharedString attach(String name, SharedMemory.Option... options) throws IOException {
+    /** Every way of opening a text block but {@link #open(String, Duration, SharedMemory.Option...)} comes here. */
+    private static SharedString attach(Backend.TextOpen how, String name, SharedMemory.Option... options)
+            throws IOException {
         // A new block is already zero on every OS (a fresh section on Windows, a truncated object on Linux),
         // so unlike the example there is no memset, and no window in which it could wipe a peer's text.
-        return new SharedString(SharedMemory.openText(name, options));
+        return new SharedString(SharedMemory.openText(how, name, PeerWait.timeout(), options));
     }
 
     /**
@@ -110,6 +113,7 @@ public final class SharedString implements AutoCloseable {
      *
      * @return the attached text block; close it to detach
      * @throws SharedMemoryException when the OS refuses, or an object of that name exists with another size
+     * @throws IOException only as one of the I/O exceptions above
      */
     public static SharedString open() throws IOException {
         return open(DEFAULT_NAME);
@@ -122,9 +126,10 @@ public final class SharedString implements AutoCloseable {
      * @return the attached text block; close it to detach
      * @throws IllegalArgumentException when the name breaks a rule
      * @throws SharedMemoryException    when the OS refuses, or an object of that name exists with another size
+     * @throws IOException only as one of the I/O exceptions above
      */
     public static SharedString open(String name) throws IOException {
-        return attach(name);
+        return attach(Backend.TextOpen.OPEN_OR_CREATE, name);
     }
 
     /**
@@ -137,7 +142,80 @@ public final class SharedString implements AutoCloseable {
      * @see SharedMemory#openOrCreate(String, long, SharedMemory.Option...)
      */
     public static SharedString open(String name, SharedMemory.Option... options) throws IOException {
-        return attach(name, options);
+        return attach(Backend.TextOpen.OPEN_OR_CREATE, name, options);
+    }
+
+    /**
+     * Creates the text block {@code name}, empty, refusing one that a process is attached to: the rules of
+     * {@link SharedMemory#create(String, long)}.
+     *
+     * @param name the block's name, under the rules of {@link SharedMemory#openOrCreate(String, long)}
+     * @return the new, empty text block, with {@link #created()} true; close it to detach
+     * @throws SharedMemoryAlreadyExistsException when a process is attached to a block of that name
+     * @throws IllegalArgumentException           when the name breaks a rule
+     * @throws SharedMemoryException              when the OS refuses
+     * @throws IOException only as one of the I/O exceptions above
+     */
+    public static SharedString create(String name) throws IOException {
+        return attach(Backend.TextOpen.CREATE, name);
+    }
+
+    /**
+     * {@link #create(String)} with options, for instance to share the block with other users.
+     *
+     * @param name    the block's name, under the rules of {@link SharedMemory#openOrCreate(String, long)}
+     * @param options see {@link SharedMemory.Option}
+     * @return the new, empty text block; close it to detach
+     * @throws SharedMemoryAlreadyExistsException when a process is attached to a block of that name
+     * @throws IOException                        when the OS refuses, as {@link #create(String)}
+     */
+    public static SharedString create(String name, SharedMemory.Option... options) throws IOException {
+        return attach(Backend.TextOpen.CREATE, name, options);
+    }
+
+    /**
+     * Attaches to the text block {@code name} only if a process is attached to it: the rules of
+     * {@link SharedMemory#openExisting(String)}.
+     *
+     * @param name the block's name, under the rules of {@link SharedMemory#openOrCreate(String, long)}
+     * @return the attached text block, with {@link #created()} false; close it to detach
+     * @throws NoSuchSharedMemoryException when no process is attached to a block of that name
+     * @throws IllegalArgumentException    when the name breaks a rule
+     * @throws SharedMemoryException       when the OS refuses, or the block has fewer than {@value #BYTE_SIZE}
+     *                                     bytes
+     * @throws IOException only as one of the I/O exceptions above
+     */
+    public static SharedString openExisting(String name) throws IOException {
+        return attach(Backend.TextOpen.OPEN_EXISTING, name);
+    }
+
+    /**
+     * {@link #openExisting(String)} with options, for a block shared with other users.
+     *
+     * @param name    the block's name, under the rules of {@link SharedMemory#openOrCreate(String, long)}
+     * @param options see {@link SharedMemory.Option}
+     * @return the attached text block; close it to detach
+     * @throws NoSuchSharedMemoryException when no process is attached to a block of that name
+     * @throws IOException                 when the OS refuses, as {@link #openExisting(String)}
+     */
+    public static SharedString openExisting(String name, SharedMemory.Option... options) throws IOException {
+        return attach(Backend.TextOpen.OPEN_EXISTING, name, options);
+    }
+
+    /**
+     * Attaches to the text block {@code name} with its own deadline for waiting on other processes: see
+     * {@link SharedMemory#openOrCreate(String, long, Duration, SharedMemory.Option...)}.
+     *
+     * @param name        the block's name, under the rules of {@link SharedMemory#openOrCreate(String, long)}
+     * @param peerTimeout how long this attach, and later this block's detach, may wait for another process
+     *                    that holds the name's lock; positive
+     * @param options     see {@link SharedMemory.Option}
+     * @return the attached text block; close it to detach
+     * @throws IOException as {@link SharedMemory#openOrCreate(String, long, Duration, SharedMemory.Option...)}
+     */
+    public static SharedString open(String name, Duration peerTimeout, SharedMemory.Option... options)
+            throws IOException {
+        return new SharedString(SharedMemory.openText(Backend.TextOpen.OPEN_OR_CREATE, name, peerTimeout, options));
     }
 
     /**
@@ -161,7 +239,7 @@ public final class SharedString implements AutoCloseable {
         String s = text.toString();
         MemorySegment block = memory.acquire();
         try {
-            return sync == null ? TextBlock.write(block, s) : LatchedText.write(block, sync, s);
+            return sync == null ? TextBlock.write(block, s) : LatchedText.write(block, sync, s, memory.peerTimeout());
         } finally {
             memory.release();
         }

@@ -48,6 +48,24 @@ public final class Child {
                     }
                 }
             }
+            case "race-create" -> { // wait for "go" on stdin, create exclusively, report, hold until stdin closes
+                BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+                System.out.println("waiting");
+                in.readLine();
+                SharedString s;
+                try {
+                    s = SharedString.create(name);
+                } catch (SharedMemoryAlreadyExistsException e) {
+                    System.out.println("exists " + e.getMessage());
+                    return;
+                }
+                try (s) {
+                    System.out.println("created=" + s.created());
+                    while (in.readLine() != null) {
+                        // hold until the parent closes our stdin
+                    }
+                }
+            }
             case "hold-sized" -> { // openOrCreate with a size and hold it
                 try (SharedMemory m = SharedMemory.openOrCreate(name, Long.parseLong(args[2]))) {
                     System.out.println("holding " + m.byteSize());

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The module descriptor the build produces. */
 class ModuleDescriptorTest {
     @Test
-    void theModuleExportsOnlyThePublicPackage() throws Exception {
+    void theModuleExportsTheApiAndTheTestingPackageAndRequiresNothingButJavaBase() throws Exception {
         Path descriptor = Path.of("target", "classes", "module-info.class");
         ModuleDescriptor d;
         try (var in = Files.newInputStream(descriptor)) {
@@ -21,6 +21,8 @@ class ModuleDescriptorTest {
         }
         assertEquals("io.github.panamashm", d.name());
         Set<String> exported = d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
-        assertEquals(Set.of("io.github.panamashm"), exported);
+        assertEquals(Set.of("io.github.panamashm", "io.github.panamashm.testing"), exported);
+        Set<String> required = d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet());
+        assertEquals(Set.of("java.base"), required, "the artifact must bring no dependency");
     }
 }

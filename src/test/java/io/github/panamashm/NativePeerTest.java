@@ -1,7 +1,6 @@
 package io.github.panamashm;
 
 import io.github.panamashm.testing.ChildJvm;
-import io.github.panamashm.testing.PeerDeadline;
 import io.github.panamashm.testing.TestNames;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -252,18 +251,18 @@ class NativePeerTest {
     }
 
     @Test
-    @DisplayName("while a live C peer holds the writers' lock a Java set fails past the peer deadline; once it is killed the next set takes the lock over")
+    @DisplayName("while a live C peer holds the writers' lock a Java set fails past the block's peer deadline, naming the holder's pid; once it is killed the next set takes the lock over")
     void aCHolderOfTheWritersLock() throws Exception {
         String name = TestNames.unique("sync-c-holder");
-        try (SharedString s = SharedString.open(name)) {
+        try (SharedString s = SharedString.open(name, Duration.ofMillis(300))) {
             s.set("before");
             try (ChildJvm c = startPeer("lock-and-hold", name)) {
                 assertEquals("locked", c.readLine());
-                UncheckedIOException e = PeerDeadline.with("PT0.3S",
-                        () -> assertThrows(UncheckedIOException.class, () -> s.set("blocked")));
+                UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> s.set("blocked"));
                 assertInstanceOf(SharedMemoryException.class, e.getCause());
                 assertTrue(e.getMessage().contains("set(\"/" + name + "\") refused: the writers' lock has been"
-                        + " held for longer than PT0.3S by attacher 2, a live process"), e.getMessage());
+                        + " held for longer than PT0.3S by attacher 2, a live process (pid " + c.process().pid()),
+                        e.getMessage());
                 assertEquals(new SharedString.Snapshot("before", 1), s.snapshot(), "readers never wait for the lock");
                 c.kill();
             }

@@ -3,20 +3,32 @@ package io.github.panamashm;
 import io.github.panamashm.testing.Backends;
 import io.github.panamashm.testing.TestNames;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The public API's contract within one process. */
@@ -102,8 +114,8 @@ class SharedMemoryTest {
         Path link = Files.createSymbolicLink(TestNames.shmFile(name), Path.of("/dev/null"));
         try {
             SharedMemoryException e = assertThrows(SharedMemoryException.class, () -> SharedString.open(name));
-            assertEquals("shm_open(\"/" + name + "\") failed: ELOOP (Too many levels of symbolic links)",
-                    e.getMessage());
+            assertEquals("shm_open(\"/" + name + "\") failed: ELOOP (Too many levels of symbolic links; /dev/shm/" + name
+                    + " is a symbolic link, not a shared memory block, and was left alone)", e.getMessage());
             assertEquals("shm_open", e.call());
             assertEquals("/" + name, e.object());
             assertEquals(40, e.errorCode());
@@ -152,5 +164,72 @@ class SharedMemoryTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static volatile CountDownLatch inComparator;
+    private static volatile CountDownLatch leaveComparator;
+
+    /** qsort's comparator, called back from native code while the block's segment is passed to qsort. */
+    static int compareWhileHeld(MemorySegment a, MemorySegment b) {
+        inComparator.countDown();
+        try {
+            leaveComparator.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    @Test
+    @DisplayName("close while a native call uses the segment throws IllegalStateException, keeps the block attached, and a later close frees it")
+    void closeWhileTheSegmentIsInANativeCallKeepsTheBlock() throws Throwable {
+        String name = TestNames.unique("rel2-api-in-use");
+        SharedMemory m = SharedMemory.openOrCreate(name, 64);
+        inComparator = new CountDownLatch(1);
+        leaveComparator = new CountDownLatch(1);
+        Linker linker = Linker.nativeLinker();
+        MethodHandle qsort = linker.downcallHandle(linker.defaultLookup().find("qsort").orElseThrow(),
+                FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                        ValueLayout.ADDRESS));
+        MethodHandle compare = MethodHandles.lookup().findStatic(SharedMemoryTest.class, "compareWhileHeld",
+                MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class));
+        try (Arena arena = Arena.ofShared()) {
+            MemorySegment comparator = linker.upcallStub(compare, FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS, ValueLayout.ADDRESS), arena);
+            // The segment is made on the sorting thread and closed from this one.
+            CompletableFuture<Void> sorting = CompletableFuture.runAsync(() -> {
+                try {
+                    qsort.invokeExact(m.segment(), 2L, 1L, comparator);
+                } catch (Throwable e) {
+                    throw new CompletionException(e);
+                }
+            });
+            assertTrue(inComparator.await(60, TimeUnit.SECONDS), "qsort never called back");
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                assertThrows(IllegalStateException.class, m::close, "the segment is in use by qsort");
+                assertFalse(m.isClosed(), "the block stays attached");
+                m.segment().set(ValueLayout.JAVA_BYTE, 63, (byte) 5);
+                assertTrue(Files.exists(TestNames.shmFile(name)) || !OS.LINUX.isCurrentOs());
+            });
+            leaveComparator.countDown();
+            sorting.get(60, TimeUnit.SECONDS);
+        }
+        assertTimeoutPreemptively(Duration.ofSeconds(60), m::close);
+        assertTrue(m.isClosed());
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @DisplayName("the smallest block, 1 byte, opens with a 1-byte segment")
+    void aOneByteBlockWorks() throws Exception {
+        String name = TestNames.unique("rel2-api-one-byte");
+        try (SharedMemory m = SharedMemory.openOrCreate(name, 1); SharedMemory again = SharedMemory.openExisting(name)) {
+            assertEquals(1, m.byteSize());
+            assertEquals(1, m.segment().byteSize());
+            m.segment().set(ValueLayout.JAVA_BYTE, 0, (byte) 9);
+            assertEquals(9, again.segment().get(ValueLayout.JAVA_BYTE, 0));
+            assertThrows(IndexOutOfBoundsException.class, () -> m.segment().get(ValueLayout.JAVA_BYTE, 1));
+        }
+        Backends.assertGone(name);
     }
 }

@@ -1,5 +1,7 @@
 package io.github.panamashm;
 
+import io.github.panamashm.internal.Backend;
+import io.github.panamashm.internal.PeerWait;
 import io.github.panamashm.internal.TextSync;
 import io.github.panamashm.testing.TestNames;
 import org.junit.jupiter.api.DisplayName;
@@ -8,6 +10,7 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -30,7 +33,7 @@ class WaitsTest {
         final CountDownLatch woken = new CountDownLatch(1);
 
         @Override
-        public void lock(MemorySegment block) {
+        public void lock(MemorySegment block, Duration timeout) {
         }
 
         @Override
@@ -56,7 +59,8 @@ class WaitsTest {
     @Test
     @DisplayName("close wakes a platform thread sleeping in the OS wait, which then ends with IllegalStateException, before the block is unmapped")
     void closeWakesAThreadSleepingInTheOs() throws Exception {
-        SharedMemory memory = SharedMemory.openText(TestNames.unique("sync-waits-close"));
+        SharedMemory memory = SharedMemory.openText(Backend.TextOpen.OPEN_OR_CREATE, TestNames.unique("sync-waits-close"),
+                PeerWait.timeout());
         SleepUntilWoken sync = new SleepUntilWoken();
         Waits waits = new Waits(memory, sync);
         FutureTask<SharedString.Snapshot> waiter = new FutureTask<>(() -> waits.await(0, Long.MAX_VALUE));

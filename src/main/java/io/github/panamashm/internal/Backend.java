@@ -32,6 +32,25 @@ public interface Backend {
     Attachment openOrCreate(String name, long byteSize, int mode) throws IOException;
 
     /**
+     * {@link #openOrCreate(String, long)} that refuses a live block: create the block, or reset one nobody is
+     * attached to; when a process is attached, fail with {@code SharedMemoryAlreadyExistsException} and leave
+     * the block as it was. Deciding and creating are one atomic step, so of several processes creating one
+     * name at once exactly one succeeds.
+     *
+     * @param name     a name checked by {@link Names#check(String)}
+     * @param byteSize the size to create with
+     */
+    Attachment create(String name, long byteSize) throws IOException;
+
+    /**
+     * {@link #create(String, long)} for a block deliberately shared with other users.
+     *
+     * @param mode as for {@link #openOrCreate(String, long, int)}
+     * @throws UnsupportedOperationException when this backend has no meaning for {@code mode}
+     */
+    Attachment create(String name, long byteSize, int mode) throws IOException;
+
+    /**
      * {@link #openExisting(String)} for a block deliberately shared with other users.
      *
      * @param mode the most permission bits the block may have, e.g. 0660
@@ -40,19 +59,66 @@ public interface Backend {
     Attachment openExisting(String name, int mode) throws IOException;
 
     /**
-     * {@link #openOrCreate(String, long, int)} for a {@code SharedString}'s text block ({@link TextLayout}): a
-     * new block gets {@link TextLayout#BYTE_SIZE} bytes, the text and its control area. An existing live block
-     * of exactly {@link TextLayout#EXAMPLE_BYTES}, made by a peer that knows only Microsoft's example, is
-     * accepted too and mapped as it is, without a control area; an abandoned object of 0 bytes, of the
-     * example's size or of the full size is reset to the full size. The attachment's
-     * {@link Attachment#textSync()} gives the primitives when the block has its control area.
+     * {@link #openOrCreate(String, long, int)} that waits for another process (a peer holding the block's
+     * attach lock) no later than {@code deadline}. Backends whose attach never waits need not override it.
      *
-     * <p>This default is for a backend without those primitives (Windows until its named mutex and events
-     * land): it attaches the example's {@value TextLayout#EXAMPLE_BYTES} bytes exactly as
-     * {@link #openOrCreate(String, long, int)} does, so set and get work unsynchronised, as in the example.
+     * @param deadline the {@link System#nanoTime()} at which a wait gives up
      */
-    default Attachment openOrCreateText(String name, int mode) throws IOException {
-        return openOrCreate(name, TextLayout.EXAMPLE_BYTES, mode);
+    default Attachment openOrCreate(String name, long byteSize, int mode, long deadline) throws IOException {
+        return openOrCreate(name, byteSize, mode);
+    }
+
+    /**
+     * {@link #create(String, long, int)} that waits for another process no later than {@code deadline}.
+     *
+     * @param deadline the {@link System#nanoTime()} at which a wait gives up
+     */
+    default Attachment create(String name, long byteSize, int mode, long deadline) throws IOException {
+        return create(name, byteSize, mode);
+    }
+
+    /**
+     * {@link #openExisting(String, int)} that waits for another process no later than {@code deadline}.
+     *
+     * @param deadline the {@link System#nanoTime()} at which a wait gives up
+     */
+    default Attachment openExisting(String name, int mode, long deadline) throws IOException {
+        return openExisting(name, mode);
+    }
+
+    /** How {@link #attachText} attaches: as {@link #openOrCreate}, {@link #create} or {@link #openExisting}. */
+    enum TextOpen { OPEN_OR_CREATE, CREATE, OPEN_EXISTING }
+
+    /**
+     * Attaches a {@code SharedString}'s text block ({@link TextLayout}) as {@code how} says, waiting for another
+     * process no later than {@code deadline}: a new block gets {@link TextLayout#BYTE_SIZE} bytes, the text and
+     * its control area. An existing live block of exactly {@link TextLayout#EXAMPLE_BYTES}, made by a peer that
+     * knows only Microsoft's example, is accepted too and mapped as it is, without a control area; an abandoned
+     * object of 0 bytes, of the example's size or of the full size is reset to the full size. A block of
+     * another size, smaller than the full size, is refused. The attachment's {@link Attachment#textSync()}
+     * gives the primitives when the block has its control area.
+     *
+     * <p>This default is for a backend without those primitives: it attaches the example's
+     * {@value TextLayout#EXAMPLE_BYTES} bytes as {@link #openOrCreate(String, long, int)} does, so set and get
+     * work unsynchronised, as in the example.
+     *
+     * @param deadline the {@link System#nanoTime()} at which a wait gives up
+     */
+    default Attachment attachText(TextOpen how, String name, int mode, long deadline) throws IOException {
+        return switch (how) {
+            case OPEN_OR_CREATE -> openOrCreate(name, TextLayout.EXAMPLE_BYTES, mode, deadline);
+            case CREATE -> create(name, TextLayout.EXAMPLE_BYTES, mode, deadline);
+            case OPEN_EXISTING -> {
+                // openExisting maps the whole block, whatever its size; while `existing` is attached the block is
+                // live, so this openOrCreate only attaches, and refuses a block smaller than the text.
+                Attachment existing = openExisting(name, mode, deadline);
+                try {
+                    yield openOrCreate(name, TextLayout.EXAMPLE_BYTES, mode, deadline);
+                } finally {
+                    existing.detach(deadline);
+                }
+            }
+        };
     }
 
     /**

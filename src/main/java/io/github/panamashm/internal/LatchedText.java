@@ -2,6 +2,7 @@ package io.github.panamashm.internal;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 
 import static io.github.panamashm.internal.TextLayout.COPY0;
 import static io.github.panamashm.internal.TextLayout.COPY1;
@@ -47,14 +48,15 @@ public final class LatchedText {
     /**
      * Stores {@code text} (the text rules of {@link TextBlock} apply) as the block's new version.
      *
-     * @param block a mapping of at least {@link TextLayout#BYTE_SIZE} bytes
+     * @param block   a mapping of at least {@link TextLayout#BYTE_SIZE} bytes
+     * @param timeout how long to wait for a live process holding the writers' lock
      * @return the number of units stored
      * @throws IllegalArgumentException when text contains NUL; nothing is locked or written then
      */
-    public static int write(MemorySegment block, TextSync sync, String text) {
+    public static int write(MemorySegment block, TextSync sync, String text, Duration timeout) {
         int n = TextBlock.fittingLength(text, CAPACITY);
         boolean someoneWaits;
-        sync.lock(block);
+        sync.lock(block, timeout);
         try {
             long seq = turnReadersToCopy1(block);
             TextBlock.store(block, COPY0, text, n);

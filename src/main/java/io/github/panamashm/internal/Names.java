@@ -16,12 +16,22 @@ import java.util.Objects;
  *       backslash, accepts it;</li>
  *   <li>no backslash, except one leading {@code Local\} or {@code Global\} namespace prefix (Windows
  *       session namespaces; Linux has none and drops the prefix);</li>
- *   <li>no leading or trailing white space (almost always a mistake, and invisible in {@code ls});</li>
+ *   <li>no leading or trailing white space, and no leading or trailing invisible character: a format
+ *       character (Unicode category Cf, e.g. U+200B, U+FEFF, U+200F) or another default-ignorable code point
+ *       (e.g. the filler U+3164); nor a leading variation selector or other default-ignorable combining mark
+ *       (at the end it belongs to the character before it, as in a red heart U+2764 U+FE0F). Either is almost
+ *       always a mistake, and invisible in {@code ls};</li>
+ *   <li>not beginning with {@code sem.}: glibc keeps its named semaphores in {@code /dev/shm} as
+ *       {@code sem.NAME}, so such a name could only reach a semaphore (refused on every OS, so that a name
+ *       that works on one works on the other);</li>
  *   <li>Linux: the name (without prefix) at most {@link #LINUX_NAME_BYTES} = 253 bytes of UTF-8: glibc up
  *       to 2.33 refuses {@code strlen(name) + 1 >= NAME_MAX} (255) with EINVAL, newer ones pass 255 bytes
  *       to the kernel, so 253 is what every glibc accepts ({@code "/" + name} then fits NAME_MAX with a byte
  *       to spare); Windows: at most {@link #WINDOWS_NAME_UNITS} = 32,766 UTF-16 units, prefix included.</li>
  * </ul>
+ * Names are compared as they are, UTF-16 unit by unit: there is no Unicode normalisation, so a composed
+ * {@code é} (U+00E9) and {@code e} followed by U+0301 name two different blocks (on Linux, two objects whose
+ * names are the UTF-8 of those units), as they do for a native peer that passes either form.
  */
 public final class Names {
     /** Linux NAME_MAX: the longest file name in /dev/shm, in bytes; the object name includes the slash. */
@@ -41,6 +51,8 @@ public final class Names {
 
     private static final String LOCAL = "Local\\";
     private static final String GLOBAL = "Global\\";
+    /** glibc's prefix for named semaphores in /dev/shm ({@code sem_open("/x")} makes {@code /dev/shm/sem.x}). */
+    private static final String SEMAPHORE = "sem.";
 
     private Names() {
     }
@@ -83,8 +95,21 @@ public final class Names {
                 throw refuse(name, "must not contain an unpaired surrogate");
             }
         }
-        if (isBlank(bare.charAt(0)) || isBlank(bare.charAt(bare.length() - 1))) {
+        int first = bare.codePointAt(0);
+        int last = bare.codePointBefore(bare.length());
+        if (isBlank(first) || isBlank(last)) {
             throw refuse(name, "must not begin or end with white space");
+        }
+        // A trailing combining mark (a variation selector) is drawn as part of the character before it.
+        int invisible = isInvisible(first) ? first
+                : isInvisible(last) && Character.getType(last) != Character.NON_SPACING_MARK ? last : -1;
+        if (invisible >= 0) {
+            throw refuse(name, "must not begin or end with an invisible or format character (U+"
+                    + String.format("%04X", invisible) + ")");
+        }
+        if (bare.startsWith(SEMAPHORE)) {
+            throw refuse(name, "must not begin with \"" + SEMAPHORE + "\": glibc keeps its named semaphores in"
+                    + " /dev/shm under that prefix");
         }
         switch (os) {
             case LINUX, MACOS -> {
@@ -115,25 +140,61 @@ public final class Names {
         return name;
     }
 
-    private static boolean isBlank(char c) {
-        return Character.isWhitespace(c) || Character.isSpaceChar(c);
+    private static boolean isBlank(int cp) {
+        return Character.isWhitespace(cp) || Character.isSpaceChar(cp);
+    }
+
+    /**
+     * Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt) beyond the format characters
+     * (Cf): what renders as nothing though it is a letter, a mark or unassigned, such as the Hangul fillers
+     * U+115F, U+1160, U+3164 and U+FFA0, the combining grapheme joiner U+034F and the variation selectors.
+     * Pairs of first and last code point.
+     */
+    private static final int[] IGNORABLE = {
+            0x034F, 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180F, 0x2060, 0x206F, 0x3164, 0x3164,
+            0xFE00, 0xFE0F, 0xFFA0, 0xFFA0, 0xFFF0, 0xFFF8, 0xE0000, 0xE0FFF};
+
+    /** @return whether {@code cp} is a format character or another code point that renders as nothing */
+    private static boolean isInvisible(int cp) {
+        if (Character.getType(cp) == Character.FORMAT) {
+            return true;
+        }
+        for (int i = 0; i < IGNORABLE.length; i += 2) {
+            if (cp >= IGNORABLE[i] && cp <= IGNORABLE[i + 1]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static IllegalArgumentException refuse(String name, String rule) {
         return new IllegalArgumentException("shared memory name \"" + printable(name) + "\" " + rule);
     }
 
-    /** The name with control characters escaped, so an error message never carries a raw NUL or newline. */
+    /**
+     * The name as an error message shows it: control characters, unpaired surrogates, invisible and format
+     * characters and blanks other than the space escaped Java-style (a backslash, {@code u} and four upper-case
+     * hex digits), so a message never carries a raw NUL or newline, never prints a lone surrogate as {@code ?},
+     * and shows what cannot be seen.
+     */
     static String printable(String name) {
         StringBuilder sb = new StringBuilder(name.length());
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (Character.isISOControl(c)) {
-                sb.append(String.format("\\u%04x", (int) c));
+        for (int i = 0, n; i < name.length(); i += n) {
+            int cp = name.codePointAt(i); // an unpaired surrogate comes back as itself
+            n = Character.charCount(cp);
+            if (Character.isISOControl(cp) || Character.getType(cp) == Character.SURROGATE || isInvisible(cp)
+                    || cp != ' ' && isBlank(cp)) {
+                for (int k = i; k < i + n; k++) {
+                    sb.append(escape(name.charAt(k)));
+                }
             } else {
-                sb.append(c);
+                sb.appendCodePoint(cp);
             }
         }
         return sb.toString();
+    }
+
+    private static String escape(char c) {
+        return String.format("\\u%04X", (int) c);
     }
 }

@@ -1,6 +1,7 @@
 package io.github.panamashm.internal;
 
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 
 /**
  * The OS primitives of one attachment to a text block with a control area ({@link TextLayout}), behind the
@@ -20,13 +21,14 @@ import java.lang.foreign.MemorySegment;
 public interface TextSync {
 
     /**
-     * Takes the writers' lock for the calling thread, waiting for another holder at most {@link PeerWait#timeout()}.
+     * Takes the writers' lock for the calling thread, waiting for another live holder at most {@code timeout}
+     * (the block's peer deadline).
      * A holder that died while holding it is replaced at once (the latch then repairs the copies).
      *
      * @throws java.io.UncheckedIOException wrapping a {@code SharedMemoryException} when a live holder kept it
      *                                      past the deadline
      */
-    void lock(MemorySegment block);
+    void lock(MemorySegment block, Duration timeout);
 
     /** Releases what {@link #lock} took. */
     void unlock(MemorySegment block);

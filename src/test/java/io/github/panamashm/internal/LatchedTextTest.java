@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -23,6 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * wakes.
  */
 class LatchedTextTest {
+    /** The writers' lock deadline the tests pass: the default. */
+    private static final Duration TIMEOUT = PeerWait.timeout();
+
     private static final String OLD = "the old text, whole";
     private static final String NEW = "and the new one, somewhat longer than the old one";
 
@@ -32,7 +36,7 @@ class LatchedTextTest {
         Consumer<MemorySegment> onWake = b -> { };
 
         @Override
-        public void lock(MemorySegment block) {
+        public void lock(MemorySegment block, Duration timeout) {
             calls.add("lock");
         }
 
@@ -68,9 +72,9 @@ class LatchedTextTest {
             MemorySegment block = newBlock(arena);
             RecordingSync sync = new RecordingSync();
             assertEquals(new LatchedText.Versioned("", 0), LatchedText.readVersioned(block));
-            assertEquals(OLD.length(), LatchedText.write(block, sync, OLD));
+            assertEquals(OLD.length(), LatchedText.write(block, sync, OLD, TIMEOUT));
             assertEquals(new LatchedText.Versioned(OLD, 1), LatchedText.readVersioned(block));
-            LatchedText.write(block, sync, NEW);
+            LatchedText.write(block, sync, NEW, TIMEOUT);
             assertEquals(new LatchedText.Versioned(NEW, 2), LatchedText.readVersioned(block));
             assertEquals(4L, SEQ.get(block, 0L));
             assertEquals(4L, DONE.get(block, 0L), "copy1 is whole again");
@@ -90,7 +94,7 @@ class LatchedTextTest {
                     java.util.stream.IntStream.rangeClosed(2040, 2047)).toArray()) {
                 block.asSlice(COPY1, TextLayout.EXAMPLE_BYTES).fill((byte) 0x5A); // garbage a copy must replace
                 String text = "0123456789abcdefghij".repeat(103).substring(0, n);
-                LatchedText.write(block, sync, text);
+                LatchedText.write(block, sync, text, TIMEOUT);
                 assertEquals(text, copy(block, COPY1), "length " + n);
                 assertEquals(-1, block.asSlice(COPY0, 2L * n + 2).mismatch(block.asSlice(COPY1, 2L * n + 2)),
                         "copy1's bytes differ from copy0's at length " + n);
@@ -106,10 +110,10 @@ class LatchedTextTest {
             RecordingSync sync = new RecordingSync();
             List<LatchedText.Versioned> seenAtWake = new ArrayList<>();
             sync.onWake = b -> seenAtWake.add(LatchedText.readVersioned(b));
-            LatchedText.write(block, sync, OLD);
+            LatchedText.write(block, sync, OLD, TIMEOUT);
             assertEquals(List.of(), seenAtWake);
             WAITERS.set(block, 0L, 1);
-            LatchedText.write(block, sync, NEW);
+            LatchedText.write(block, sync, NEW, TIMEOUT);
             assertEquals(List.of(new LatchedText.Versioned(NEW, 2)), seenAtWake, "the woken see the new text");
             assertEquals(List.of("lock", "unlock", "lock", "unlock", "wake"), sync.calls);
         }
@@ -121,9 +125,9 @@ class LatchedTextTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment block = newBlock(arena);
             RecordingSync sync = new RecordingSync();
-            LatchedText.write(block, sync, OLD);
+            LatchedText.write(block, sync, OLD, TIMEOUT);
             sync.calls.clear();
-            assertThrows(IllegalArgumentException.class, () -> LatchedText.write(block, sync, "a\0b"));
+            assertThrows(IllegalArgumentException.class, () -> LatchedText.write(block, sync, "a\0b", TIMEOUT));
             assertEquals(List.of(), sync.calls);
             assertEquals(new LatchedText.Versioned(OLD, 1), LatchedText.readVersioned(block));
         }
@@ -135,13 +139,13 @@ class LatchedTextTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment block = newBlock(arena);
             RecordingSync sync = new RecordingSync();
-            LatchedText.write(block, sync, OLD);          // seq 2, done 2
+            LatchedText.write(block, sync, OLD, TIMEOUT);          // seq 2, done 2
             SEQ.set(block, 0L, 3L);                        // the dead writer made seq odd...
             TextBlock.store(block, COPY0, "half writt", 10); // ...and wrote part of copy0
             block.set(TextBlock.UNIT, COPY0 + 20, 'X');    // no NUL where its text would end
             assertEquals(new LatchedText.Versioned(OLD, 1), LatchedText.readVersioned(block));
             assertEquals(OLD, LatchedText.read(block, 100));
-            LatchedText.write(block, sync, NEW);
+            LatchedText.write(block, sync, NEW, TIMEOUT);
             assertEquals(4L, SEQ.get(block, 0L), "the dead set never counted: the next one is version 2");
             assertEquals(new LatchedText.Versioned(NEW, 2), LatchedText.readVersioned(block));
             assertEquals(NEW, copy(block, COPY1));
@@ -154,7 +158,7 @@ class LatchedTextTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment block = newBlock(arena);
             RecordingSync sync = new RecordingSync();
-            LatchedText.write(block, sync, OLD);           // seq 2, done 2
+            LatchedText.write(block, sync, OLD, TIMEOUT);           // seq 2, done 2
             // The dead writer published NEW as version 2 (seq 4) and died in copy1: done is still 2.
             TextBlock.store(block, COPY0, NEW, NEW.length());
             SEQ.set(block, 0L, 4L);
@@ -171,7 +175,7 @@ class LatchedTextTest {
             // A whole set from the same state repairs and completes.
             SEQ.set(block, 0L, 4L);
             TextBlock.store(block, COPY1, "torn", 4);
-            LatchedText.write(block, sync, "fourth");
+            LatchedText.write(block, sync, "fourth", TIMEOUT);
             assertEquals(new LatchedText.Versioned("fourth", 3), LatchedText.readVersioned(block));
             assertEquals(6L, DONE.get(block, 0L));
             assertEquals("fourth", copy(block, COPY1));

@@ -28,6 +28,8 @@ class PlatformTest {
         assertNull(Platform.select(Os.MACOS, "aarch64"));
         assertNull(Platform.select(Os.MACOS, "x86_64"));
         assertNull(Platform.select(null, "amd64"));
+        assertNull(Platform.select(Os.LINUX, "riscv64"), "Linux without struct layouts for the architecture");
+        assertNull(Platform.select(Os.LINUX, "x86"));
     }
 
     @Test

@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @EnabledOnOs(OS.LINUX)
 class NameRulesTest {
     /** Each test name carries this token, so /dev/shm can be searched for anything one of them created. */
-    private static final String TOKEN = "rel-names-" + UUID.randomUUID();
+    private static final String TOKEN = "rel2-names-" + UUID.randomUUID();
     private static final AtomicLong TRIED = new AtomicLong();
     private static final AtomicLong CALLS = new AtomicLong();
 
@@ -66,6 +66,21 @@ class NameRulesTest {
                 Arguments.of(t + "\u00A0", "must not begin or end with white space"),
                 Arguments.of("\u2003" + t, "must not begin or end with white space"),
                 Arguments.of(t + "\u3000", "must not begin or end with white space"),
+                Arguments.of(t + "\u200B", "must not begin or end with an invisible or format character (U+200B)"),
+                Arguments.of("\uFEFF" + t, "must not begin or end with an invisible or format character (U+FEFF)"),
+                Arguments.of(t + "\u200F", "must not begin or end with an invisible or format character (U+200F)"),
+                Arguments.of("\u3164" + t, "must not begin or end with an invisible or format character (U+3164)"),
+                Arguments.of(t + "\u3164", "must not begin or end with an invisible or format character (U+3164)"),
+                Arguments.of("\u115F" + t, "must not begin or end with an invisible or format character (U+115F)"),
+                Arguments.of(t + "\uFFA0", "must not begin or end with an invisible or format character (U+FFA0)"),
+                Arguments.of("\u00AD" + t, "must not begin or end with an invisible or format character (U+00AD)"),
+                Arguments.of(t + "\u2060", "must not begin or end with an invisible or format character (U+2060)"),
+                Arguments.of("\uFE0F" + t, "must not begin or end with an invisible or format character (U+FE0F)"),
+                Arguments.of("\u034F" + t, "must not begin or end with an invisible or format character (U+034F)"),
+                Arguments.of(t + "\uDB40\uDC01", "must not begin or end with an invisible or format character (U+E0001)"),
+                Arguments.of("Local\\\u200B" + t, "must not begin or end with an invisible or format character (U+200B)"),
+                Arguments.of("sem." + t, "must not begin with \"sem.\": glibc keeps its named semaphores"),
+                Arguments.of("Global\\sem." + t, "must not begin with \"sem.\""),
                 Arguments.of(t + "\n", "must not contain control characters (U+000A)"),
                 Arguments.of(t + "\tx", "must not contain control characters (U+0009)"),
                 Arguments.of(t + "\u001B[31m", "must not contain control characters (U+001B)"),
@@ -90,9 +105,13 @@ class NameRulesTest {
         return t + "x".repeat(bytes - t.length());
     }
 
-    /** {@code t} followed by copies of {@code unit} until at least {@code bytes} bytes of UTF-8. */
+    /** {@code t}, then 'x' as needed, then copies of {@code unit}: exactly {@code bytes} bytes of UTF-8. */
     private static String padded(String t, String unit, int bytes) {
+        int unitBytes = unit.getBytes(StandardCharsets.UTF_8).length;
         StringBuilder sb = new StringBuilder(t);
+        while ((bytes - sb.toString().getBytes(StandardCharsets.UTF_8).length) % unitBytes != 0) {
+            sb.append('x');
+        }
         while (sb.toString().getBytes(StandardCharsets.UTF_8).length < bytes) {
             sb.append(unit);
         }
@@ -192,9 +211,51 @@ class NameRulesTest {
     }
 
     @Test
-    @DisplayName("inner blanks, dots, surrogate pairs and a Local\\ or Global\\ prefix are allowed; on Linux the prefix is dropped")
+    @DisplayName("an error message shows a lone surrogate, an invisible character or a control character escaped as \\uXXXX, never as ? or raw")
+    void messagesEscapeWhatCannotBePrinted() {
+        TRIED.addAndGet(3);
+        assertTrue(message("ab\uD800cd").startsWith("shared memory name \"ab\\uD800cd\" "), message("ab\uD800cd"));
+        assertTrue(message("\u200Bab").startsWith("shared memory name \"\\u200Bab\" "), message("\u200Bab"));
+        assertTrue(message("a\nb").startsWith("shared memory name \"a\\u000Ab\" "), message("a\nb"));
+        assertTrue(message("sem.\uD83D\uDE00 x\u00A0").startsWith("shared memory name \"sem.\uD83D\uDE00 x\\u00A0\" "),
+                "a pair and an ordinary space are kept, a no-break space is escaped: " + message("sem.\uD83D\uDE00 x\u00A0"));
+    }
+
+    @Test
+    @DisplayName("a NUL is refused with its index in the name as given, namespace prefix included")
+    void nulIsRefusedWithItsIndex() {
+        TRIED.addAndGet(3);
+        assertTrue(message("ab\0c").endsWith("must not contain NUL (at index 2)"), message("ab\0c"));
+        assertTrue(message("\0abc").endsWith("must not contain NUL (at index 0)"), message("\0abc"));
+        assertTrue(message("Local\\ab\0").endsWith("must not contain NUL (at index 8)"), message("Local\\ab\0"));
+    }
+
+    private static String message(String name) {
+        return assertThrows(IllegalArgumentException.class, () -> Names.check(name, Os.LINUX)).getMessage();
+    }
+
+    @Test
+    @DisplayName("names are compared as UTF-16 units without normalisation: a composed and a decomposed é name two blocks")
+    void composedAndDecomposedNamesAreTwoBlocks() throws Exception {
+        String composed = TOKEN + "-caf\u00E9";
+        String decomposed = TOKEN + "-cafe\u0301";
+        TRIED.addAndGet(2);
+        CALLS.addAndGet(2);
+        try (SharedString a = SharedString.open(composed); SharedString b = SharedString.open(decomposed)) {
+            assertTrue(a.created());
+            assertTrue(b.created(), "the decomposed name is another block");
+            a.set("composed");
+            assertEquals("", b.get());
+            assertTrue(Files.exists(TestNames.shmFile(composed)) && Files.exists(TestNames.shmFile(decomposed)));
+        }
+        TestNames.assertNothingLeft(TOKEN);
+    }
+
+    @Test
+    @DisplayName("inner blanks, dots, surrogate pairs, inner invisible characters, a trailing variation selector, a Local\\ or Global\\ prefix and names that only resemble sem. are allowed")
     void allowedNamesWork() throws Exception {
-        String[] names = {TOKEN + " inner space", TOKEN + "...", TOKEN + ".", "." + TOKEN, TOKEN + "\uD83D\uDE00", TOKEN + "-ünïcødé"};
+        String[] names = {TOKEN + " inner space", TOKEN + "...", TOKEN + ".", "." + TOKEN, TOKEN + "\uD83D\uDE00", TOKEN + "-ünïcødé",
+                TOKEN + "-a\u200Bb", TOKEN + "-\u2764\uFE0F", "sem" + TOKEN, "Sem." + TOKEN, "x-sem." + TOKEN};
         for (String name : names) {
             TRIED.incrementAndGet();
             CALLS.incrementAndGet();

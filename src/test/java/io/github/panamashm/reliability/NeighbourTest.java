@@ -19,8 +19,10 @@ import org.junit.jupiter.api.condition.OS;
 
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
@@ -43,7 +45,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @EnabledOnOs(OS.LINUX)
 class NeighbourTest {
-    private static final String TOKEN = "rel-nb-" + UUID.randomUUID();
+    private static final String TOKEN = "rel2-nb-" + UUID.randomUUID();
     private static final int NOBODY = 65534;
     private static final AtomicLong PROCESSES = new AtomicLong();
     private static final AtomicLong OPERATIONS = new AtomicLong();
@@ -307,6 +309,78 @@ class NeighbourTest {
             assertEquals(7, holder.segment().get(ValueLayout.JAVA_BYTE, 99));
         }
         TestNames.assertNothingLeft(name);
+    }
+
+    // ---- a neighbour unlinking a live block ----
+
+    @Test
+    @DisplayName("a holder whose object was unlinked behind its back, its name since reused by a new block, leaves that new block alone when it closes")
+    void unlinkedHolderLeavesTheReusedNameAlone() throws Exception {
+        String name = name("unlinked");
+        SharedString old = SharedString.open(name);
+        old.set("old");
+        Files.delete(TestNames.shmFile(name)); // a neighbour (or a careless rm) unlinks the live block
+        try (SharedString renewed = SharedString.open(name)) {
+            OPERATIONS.addAndGet(2);
+            assertTrue(renewed.created(), "a new block under the same name");
+            renewed.set("new");
+            old.close(); // the last holder of the unlinked object: it must not unlink the new one
+            assertTrue(Files.exists(TestNames.shmFile(name)), "the new block's object is still there");
+            try (SharedString third = SharedString.open(name)) {
+                assertFalse(third.created());
+                assertEquals("new", third.get());
+            }
+        }
+        TestNames.assertNothingLeft(name);
+        INPUTS.incrementAndGet();
+    }
+
+    @Test
+    @DisplayName("an empty object a peer is attached to (created, not yet sized) is grown to the size asked for, not reset")
+    void liveEmptyObjectIsGrown() throws Exception {
+        String name = name("unsized");
+        try (MutexHolder peer = MutexHolder.attachedUnsized(name)) {
+            assertEquals(0, Files.size(TestNames.shmFile(name)));
+            try (SharedMemory m = SharedMemory.openOrCreate(name, 4096)) {
+                OPERATIONS.incrementAndGet();
+                assertFalse(m.created(), "a peer is attached: nothing to reset");
+                assertEquals(4096, Files.size(TestNames.shmFile(name)), "grown to the size asked for");
+                m.segment().set(ValueLayout.JAVA_BYTE, 4095, (byte) 1);
+            }
+            assertTrue(Files.exists(TestNames.shmFile(name)), "the peer is still attached");
+        }
+        try (SharedMemory next = SharedMemory.openOrCreate(name, 4096)) {
+            assertTrue(next.created(), "the peer left without detaching: the next attacher resets");
+            assertEquals(0, next.segment().get(ValueLayout.JAVA_BYTE, 4095));
+        }
+        TestNames.assertNothingLeft(name);
+        INPUTS.incrementAndGet();
+    }
+
+    // ---- a neighbour truncating a live block ----
+
+    @Test
+    @DisplayName("a neighbour truncating a live block makes each access throw InternalError, never crash the JVM; close still frees it")
+    void truncatedLiveBlockThrowsInternalErrorWithoutCrash() throws Exception {
+        String name = name("truncated");
+        try (ChildJvm child = Children.start(ReliabilityChild.class, "truncated", name)) {
+            PROCESSES.incrementAndGet();
+            assertEquals("open", child.readLine(), child.transcript());
+            try (FileChannel object = FileChannel.open(TestNames.shmFile(name), StandardOpenOption.WRITE)) {
+                object.truncate(0); // what any process with write access may do
+            }
+            child.send("go");
+            for (String access : new String[]{"get", "set", "segment"}) {
+                assertEquals("threw java.lang.InternalError", child.readLine(), access + ": " + child.transcript());
+            }
+            assertEquals("closed", child.readLine(), child.transcript());
+            assertEquals(0, child.waitFor(), child.transcript());
+            assertFalse(Children.crashed(child.process().pid()), "no hs_err: the child JVM did not crash");
+            OPERATIONS.addAndGet(5);
+            INPUTS.incrementAndGet();
+        }
+        TestNames.assertNothingLeft(name);
+        NOTES.add("a live block truncated to 0 bytes");
     }
 
     // ---- a full tmpfs ----

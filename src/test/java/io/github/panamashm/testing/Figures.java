@@ -20,7 +20,8 @@ public final class Figures {
     private static final Path DIR = Path.of("target", "reliability-figures");
     private static final Path TABLE = Path.of("target", "reliability-figures.md");
     /** The order of the rows in the table. */
-    private static final List<String> AREAS = List.of("names", "neighbours", "properties", "faults", "close race", "load");
+    private static final List<String> AREAS = List.of("names", "neighbours", "properties", "faults", "close race", "load", "stuck peers",
+            "exit");
 
     private Figures() {
     }
@@ -44,7 +45,8 @@ public final class Figures {
     /**
      * One area's figures.
      *
-     * @param area       the row's name, one of names, neighbours, properties, faults, close race, load
+     * @param area       the row's name, one of names, neighbours, properties, faults, close race, load, stuck
+     *                   peers, exit
      * @param processes  child processes started
      * @param threads    threads that used blocks concurrently (per process, summed over processes)
      * @param operations attach, detach, set and get calls made (or rule checks, for pure functions)

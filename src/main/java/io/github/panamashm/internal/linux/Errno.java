@@ -16,7 +16,10 @@ final class Errno {
     static final int ENOENT = 2;
     static final int EINTR = 4;
     static final int EAGAIN = 11;
+    static final int ENOMEM = 12;
     static final int EACCES = 13;
+    static final int ENFILE = 23;
+    static final int EMFILE = 24;
     static final int ETIMEDOUT = 110;
 
     private static final String[] NAMES = new String[134];

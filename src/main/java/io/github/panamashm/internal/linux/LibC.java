@@ -94,6 +94,8 @@ public final class LibC {
     public static final int S_IFBLK = 0060000;
     /** {@code S_IFSOCK}: a socket. */
     public static final int S_IFSOCK = 0140000;
+    /** {@code S_IFLNK}: a symbolic link. */
+    public static final int S_IFLNK = 0120000;
 
     /** The layout of the state {@code captureCallState("errno")} stores. */
     public static final StructLayout ERRNO_STATE_LAYOUT = Linker.Option.captureStateLayout();

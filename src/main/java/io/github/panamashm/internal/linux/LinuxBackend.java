@@ -1,15 +1,23 @@
 package io.github.panamashm.internal.linux;
 
 import io.github.panamashm.NoSuchSharedMemoryException;
+import io.github.panamashm.SharedMemoryAlreadyExistsException;
 import io.github.panamashm.SharedMemoryException;
 import io.github.panamashm.internal.Attachment;
 import io.github.panamashm.internal.Backend;
 import io.github.panamashm.internal.Names;
 import io.github.panamashm.internal.TextLayout;
+import io.github.panamashm.internal.PeerWait;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static io.github.panamashm.internal.linux.LibC.*;
 
@@ -27,8 +35,9 @@ import static io.github.panamashm.internal.linux.LibC.*;
  *       ({@code st_nlink == 0}) close and start again. If a write lock on byte 0 is granted, nobody is
  *       attached: reset the block (truncate to 0, then to its size; an existing size other than 0 or exactly
  *       ours means the object is not ours: refuse) and report created, then turn that lock into a read lock
- *       (atomic with {@code fcntl}, unlike {@code flock}). Otherwise grow a size of 0, refuse a size smaller
- *       than ours, and read-lock byte 0. Reserve the pages ({@code posix_fallocate}, so a full tmpfs is an
+ *       (atomic with {@code fcntl}, unlike {@code flock}). Otherwise someone is attached: an exclusive create
+ *       refuses, having changed nothing; other attaches grow a size of 0, refuse a size smaller than ours, and
+ *       read-lock byte 0. Reserve the pages ({@code posix_fallocate}, so a full tmpfs is an
  *       error here rather than a SIGBUS on a later write), map, then unlock byte 1.</li>
  *   <li>detach: unmap; write-lock byte 1, waiting; if a write lock on byte 0 is granted this was the last
  *       attacher: {@code shm_unlink}. Close the descriptor, which drops every lock.</li>
@@ -36,7 +45,15 @@ import static io.github.panamashm.internal.linux.LibC.*;
  * A crash leaves at most an object nobody holds a lock on; the next attacher finds byte 0 free and resets
  * it, so nothing a dead process wrote is ever taken for live data.
  *
- * <p>A {@code SharedString}'s text block ({@link #openOrCreateText}) is created with its control area
+ * <p>Byte 1 is waited for until a deadline, by polling {@code F_OFD_SETLK} with {@link PeerWait.Backoff},
+ * never with a blocking {@code F_OFD_SETLKW}: a peer that stops while holding it ({@code kill -STOP}, a
+ * debugger) must not hang this JVM, pin a virtual thread's carrier, or ignore an interrupt. At the deadline an
+ * attach fails, naming the holder where {@code /proc} shows it; a detach gives up freeing the block but still
+ * unmaps it and closes its descriptor, which is what a crash does: the object stays until the next attacher
+ * resets it. Before anything could truncate, chmod or unlink the object, {@code fstat} shows it is a regular
+ * file; anything else (a FIFO, a device, a directory...) is refused, naming what it is, and left alone.
+ *
+ * <p>A {@code SharedString}'s text block ({@link #attachText}) is created with its control area
  * ({@link TextLayout#BYTE_SIZE} bytes); a live block of exactly the example's 4096 bytes is accepted as it
  * is, and an abandoned one of 0, 4096 or the full size is reset to the full size. With the control area the
  * attacher also takes an id ({@code next_id}) and write-locks byte {@link TextLayout#LIVENESS_BASE} {@code + id}
@@ -47,6 +64,8 @@ public final class LinuxBackend implements Backend {
     static final long MUTEX_BYTE = 1;
     /** The lifetime lock: every attached process holds a read lock on it. */
     static final long LIFETIME_BYTE = 0;
+    /** Whether {@link #link()} has run to the end. */
+    private static volatile boolean linked;
 
     private final LinuxStructs structs = LinuxStructs.current();
 
@@ -67,12 +86,47 @@ public final class LinuxBackend implements Backend {
 
     @Override
     public Attachment openOrCreate(String name, long byteSize) throws IOException {
-        return attach(name, byteSize, 0, true, PRIVATE_MODE);
+        return openOrCreate(name, byteSize, PRIVATE_MODE);
     }
 
     @Override
     public Attachment openOrCreate(String name, long byteSize, int mode) throws IOException {
-        return attach(name, byteSize, 0, true, mode);
+        return openOrCreate(name, byteSize, mode, PeerWait.deadline(PeerWait.timeout()));
+    }
+
+    @Override
+    public Attachment openOrCreate(String name, long byteSize, int mode, long deadline) throws IOException {
+        return attach(name, byteSize, 0, true, false, mode, deadline);
+    }
+
+    @Override
+    public Attachment create(String name, long byteSize) throws IOException {
+        return create(name, byteSize, PRIVATE_MODE);
+    }
+
+    @Override
+    public Attachment create(String name, long byteSize, int mode) throws IOException {
+        return create(name, byteSize, mode, PeerWait.deadline(PeerWait.timeout()));
+    }
+
+    @Override
+    public Attachment create(String name, long byteSize, int mode, long deadline) throws IOException {
+        return attach(name, byteSize, 0, true, true, mode, deadline);
+    }
+
+    @Override
+    public Attachment openExisting(String name) throws IOException {
+        return openExisting(name, PRIVATE_MODE);
+    }
+
+    @Override
+    public Attachment openExisting(String name, int mode) throws IOException {
+        return openExisting(name, mode, PeerWait.deadline(PeerWait.timeout()));
+    }
+
+    @Override
+    public Attachment openExisting(String name, int mode, long deadline) throws IOException {
+        return attach(name, 0, 0, false, false, mode, deadline);
     }
 
     /**
@@ -80,33 +134,29 @@ public final class LinuxBackend implements Backend {
      * control area, this attacher takes an id and holds its liveness lock (see {@link TextLayout}).
      */
     @Override
-    public Attachment openOrCreateText(String name, int mode) throws IOException {
-        return attach(name, TextLayout.BYTE_SIZE, TextLayout.EXAMPLE_BYTES, true, mode);
-    }
-
-    @Override
-    public Attachment openExisting(String name) throws IOException {
-        return attach(name, 0, 0, false, PRIVATE_MODE);
-    }
-
-    @Override
-    public Attachment openExisting(String name, int mode) throws IOException {
-        return attach(name, 0, 0, false, mode);
+    public Attachment attachText(TextOpen how, String name, int mode, long deadline) throws IOException {
+        return attach(name, TextLayout.BYTE_SIZE, TextLayout.EXAMPLE_BYTES, how != TextOpen.OPEN_EXISTING,
+                how == TextOpen.CREATE, mode, deadline);
     }
 
     /**
      * @param exampleSize 0, or a smaller size also accepted from a live block and reset from an abandoned one:
      *                    a text block's {@link TextLayout#EXAMPLE_BYTES}; a block of that size is mapped as it is
-     * @param mode        the permission bits a new object gets and the most an existing one may have: 0600 for a
-     *                    private block, wider for one shared with other users on purpose
+     * @param create    create the object when absent, and reset it when nobody is attached
+     * @param exclusive refuse a block a process is attached to (only with {@code create})
+     * @param mode      the permission bits a new object gets and the most an existing one may have: 0600 for a
+     *                  private block, wider for one shared with other users on purpose
+     * @param deadline  the {@link System#nanoTime()} after which waiting for byte 1 gives up
      */
-    private Attachment attach(String name, long byteSize, long exampleSize, boolean create, int mode)
-            throws IOException {
+    private Attachment attach(String name, long byteSize, long exampleSize, boolean create, boolean exclusive,
+                              int mode, long deadline) throws IOException {
         if ((mode & ~0666) != 0 || (mode & 0600) != 0600) {
             throw new IllegalArgumentException(String.format("mode must grant the owner read and write and no"
                     + " execute or special bit, was %04o", mode));
         }
+        link();
         String object = objectName(name);
+        String call = exclusive ? "create" : create ? "openOrCreate" : "openExisting";
         try (Calls c = new Calls(object)) {
             while (true) {
                 int fd = c.shmOpen(create ? O_RDWR | O_CREAT : O_RDWR, mode);
@@ -116,19 +166,29 @@ public final class LinuxBackend implements Backend {
                         throw new NoSuchSharedMemoryException(name, "shm_open(\"" + object + "\") failed: ENOENT ("
                                 + Errno.text(errno) + ")");
                     }
-                    throw Errno.exception("shm_open", object, errno);
+                    // A directory (EINVAL: glibc folds EISDIR into it), a socket (ENXIO), a symbolic link (ELOOP)...
+                    String kind = errno == Errno.EMFILE || errno == Errno.ENFILE || errno == Errno.ENOMEM ? null
+                            : kindAt(Path.of(location(name)));
+                    throw kind == null ? Errno.exception("shm_open", object, errno)
+                            : new SharedMemoryException("shm_open", object, errno, Errno.name(errno),
+                                    Errno.text(errno) + "; " + notABlock(name, kind));
                 }
                 boolean attached = false;
                 boolean unlinkOnFailure = false;
                 MemorySegment address = null;
                 long mapSize = 0;
                 try {
-                    c.lockWait(fd, F_WRLCK, MUTEX_BYTE);
+                    c.lockMutex(fd, deadline, call, "nothing was attached");
                     Stat st = c.fstat(fd);
                     if (st.nlink() == 0) {
                         continue; // the last detacher unlinked it while we waited: open the new one
                     }
-                    checkOwnership(create ? "openOrCreate" : "openExisting", object, st, mode);
+                    // Before anything could truncate, chmod or unlink it: a FIFO or a device opens and locks fine.
+                    String kind = kindOf(st.mode());
+                    if (kind != null) {
+                        throw new SharedMemoryException(call, object, notABlock(name, kind));
+                    }
+                    checkOwnership(call, object, st, mode);
                     boolean created;
                     if (c.tryLock(fd, F_WRLCK, LIFETIME_BYTE)) {
                         // Nobody is attached: whatever the object holds was left by a process that is gone.
@@ -137,9 +197,10 @@ public final class LinuxBackend implements Backend {
                                     + " to it (left by a process that died; the next openOrCreate resets it)");
                         }
                         if (st.size() != 0 && st.size() != byteSize && st.size() != exampleSize) {
-                            throw new SharedMemoryException("openOrCreate", object, "an object of " + st.size()
+                            throw new SharedMemoryException(call, object, "an object of " + st.size()
                                     + " bytes exists with no process attached, not a block of " + byteSize
-                                    + " bytes; if it is stale, remove " + location(name));
+                                    + " bytes; it was left alone (if it is a block of another size left by a process"
+                                    + " that died, remove " + location(name) + ")");
                         }
                         unlinkOnFailure = true;
                         if (st.size() != 0) {
@@ -153,21 +214,32 @@ public final class LinuxBackend implements Backend {
                         mapSize = byteSize;
                         created = true;
                     } else {
+                        if (exclusive) {
+                            // Decided under the mutex, so no attach can begin or end in between; nothing has
+                            // been changed, and closing the descriptor (below) releases the mutex.
+                            throw new SharedMemoryAlreadyExistsException(name, "fcntl(F_OFD_SETLK) on byte "
+                                    + LIFETIME_BYTE + " of " + object + " found it locked: a process is"
+                                    + " attached to the block");
+                        }
                         if (create) {
                             if (st.size() == 0) {
                                 c.ftruncate(fd, byteSize);
                             } else if (st.size() < byteSize && st.size() != exampleSize) {
-                                throw new SharedMemoryException("openOrCreate", object, "the block has " + st.size()
-                                        + " bytes, fewer than the " + byteSize + " asked for" + (exampleSize == 0 ? ""
-                                        : " (or exactly the example's " + exampleSize + ")"));
+                                throw tooSmall(call, object, st.size(), byteSize, exampleSize);
                             }
                             mapSize = exampleSize != 0 && st.size() == exampleSize ? exampleSize : byteSize;
                         } else {
                             if (st.size() == 0) {
-                                throw new SharedMemoryException("openExisting", object,
+                                throw new SharedMemoryException(call, object,
                                         "the object has 0 bytes: it was not made by this protocol");
                             }
-                            mapSize = st.size();
+                            if (exampleSize == 0) {
+                                mapSize = st.size();
+                            } else if (st.size() >= byteSize || st.size() == exampleSize) {
+                                mapSize = st.size() >= byteSize ? byteSize : exampleSize;
+                            } else {
+                                throw tooSmall(call, object, st.size(), byteSize, exampleSize);
+                            }
                         }
                         c.setLock(fd, F_RDLCK, LIFETIME_BYTE);
                         created = false;
@@ -178,7 +250,7 @@ public final class LinuxBackend implements Backend {
                     c.fallocate(fd, mapSize);
                     address = c.mmap(fd, mapSize);
                     LinuxTextSync sync = exampleSize != 0 && mapSize >= TextLayout.BYTE_SIZE
-                            ? new LinuxTextSync(structs, object, fd, c.takeLivenessId(fd, address)) : null;
+                            ? new LinuxTextSync(structs, object, fd, c.takeLivenessId(fd, address), st.dev(), st.ino()) : null;
                     c.setLock(fd, F_UNLCK, MUTEX_BYTE);
                     attached = true;
                     return new LinuxAttachment(object, fd, address, mapSize, created, sync);
@@ -196,6 +268,64 @@ public final class LinuxBackend implements Backend {
                 }
             }
         }
+    }
+
+    private static SharedMemoryException tooSmall(String call, String object, long size, long byteSize,
+                                                  long exampleSize) {
+        return new SharedMemoryException(call, object, "the block has " + size + " bytes, fewer than the "
+                + byteSize + " asked for" + (exampleSize == 0 ? "" : " (or exactly the example's " + exampleSize + ")"));
+    }
+
+    /**
+     * Loads and links, before the first attach makes its first system call, everything a detach or an error
+     * report needs: every downcall handle (LibC's holder classes), and the classes that are otherwise loaded
+     * only on some path. A class loaded later needs its class file opened, which fails when descriptors are
+     * exhausted or the class loader that loaded panama-shm is closed, and would then break {@code close()}
+     * and the exit hook for good ({@code NoClassDefFoundError}), or turn an EMFILE into one. Runs again if it
+     * failed.
+     */
+    private static void link() {
+        if (!linked) {
+            List<Class<?>> classes = new ArrayList<>(List.of(LibC.class.getDeclaredClasses()));
+            classes.addAll(List.of(Errno.class, ProcLocks.class, Calls.class, Stat.class, LinuxAttachment.class,
+                    PeerWait.Backoff.class, SharedMemoryException.class, NoSuchSharedMemoryException.class));
+            for (Class<?> c : classes) {
+                try {
+                    Class.forName(c.getName(), true, c.getClassLoader());
+                } catch (ClassNotFoundException e) {
+                    throw new NoClassDefFoundError(e.getMessage());
+                }
+            }
+            linked = true;
+        }
+    }
+
+    /** @return what a file of mode {@code stMode} is, for a message ("a directory"); null for a regular file */
+    static String kindOf(int stMode) {
+        return switch (stMode & S_IFMT) {
+            case S_IFREG -> null;
+            case S_IFIFO -> "a FIFO";
+            case S_IFCHR -> "a character device";
+            case S_IFDIR -> "a directory";
+            case S_IFBLK -> "a block device";
+            case S_IFSOCK -> "a socket";
+            case S_IFLNK -> "a symbolic link";
+            default -> String.format("a file of type %06o", stMode & S_IFMT);
+        };
+    }
+
+    /** @return what the file at {@code path} is when shm_open failed on it; null when absent or regular */
+    private static String kindAt(Path path) {
+        try {
+            return kindOf((int) Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException | RuntimeException | LinkageError e) {
+            // nothing there, or no way to look (the JDK loads libnio on first use: no descriptor to spare?)
+            return null;
+        }
+    }
+
+    private String notABlock(String name, String kind) {
+        return location(name) + " is " + kind + ", not a shared memory block, and was left alone";
     }
 
     /**
@@ -228,7 +358,7 @@ public final class LinuxBackend implements Backend {
         static final int VALUE = LibC.geteuid();
     }
 
-    record Stat(long nlink, int mode, int uid, long size) {
+    record Stat(long dev, long ino, long nlink, int mode, int uid, long size) {
     }
 
     /** One attach or detach: the calls it makes, each with errno captured into its own segment. */
@@ -257,16 +387,34 @@ public final class LinuxBackend implements Backend {
             return LinuxStructs.flock(arena, type, start);
         }
 
-        void lockWait(int fd, short type, long start) throws SharedMemoryException {
-            MemorySegment lock = flock(type, start);
-            while (true) {
-                MemorySegment state = errnoState();
-                if (fcntl(state, fd, F_OFD_SETLKW, lock) == 0) {
-                    return;
+        /**
+         * Write-locks byte 1, trying until {@code deadline}.
+         *
+         * @param call        the operation waiting, for the messages
+         * @param consequence what giving up leaves, for the messages
+         * @throws SharedMemoryException   at the deadline, naming the holder where /proc shows it
+         * @throws InterruptedIOException when the thread is interrupted while waiting; its interrupt status is set
+         */
+        void lockMutex(int fd, long deadline, String call, String consequence) throws IOException {
+            long start = System.nanoTime();
+            PeerWait.Backoff backoff = new PeerWait.Backoff(deadline);
+            while (!tryLock(fd, F_WRLCK, MUTEX_BYTE)) {
+                boolean again;
+                try {
+                    again = backoff.pause();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException(call + "(\"" + object + "\") interrupted while waiting for"
+                            + " another process to release the block's attach/detach lock (byte 1); " + consequence);
                 }
-                int errno = errno(state);
-                if (errno != Errno.EINTR) {
-                    throw Errno.exception("fcntl(F_OFD_SETLKW)", object, errno);
+                if (!again) {
+                    Stat st = fstat(fd);
+                    List<String> holders = ProcLocks.writeLockHolders(st.dev(), st.ino(), MUTEX_BYTE);
+                    throw new SharedMemoryException(call, object, "the block's attach/detach lock (byte 1) is held"
+                            + " by " + (holders.isEmpty() ? "another process" : String.join(", ", holders))
+                            + ", which did not release it within " + (System.nanoTime() - start) / 1_000_000
+                            + " ms (a process stopped by a signal or a debugger, or hung, holds it); " + consequence
+                            + "; wait longer with a peerTimeout argument or -D" + PeerWait.PROPERTY);
                 }
             }
         }
@@ -300,7 +448,8 @@ public final class LinuxBackend implements Backend {
             long nlink = structs == LinuxStructs.X86_64
                     ? (long) structs.stNlink.get(buf, 0L)
                     : Integer.toUnsignedLong((int) structs.stNlink.get(buf, 0L));
-            return new Stat(nlink, (int) structs.stMode.get(buf, 0L), (int) structs.stUid.get(buf, 0L),
+            return new Stat((long) structs.stDev.get(buf, 0L), (long) structs.stIno.get(buf, 0L), nlink,
+                    (int) structs.stMode.get(buf, 0L), (int) structs.stUid.get(buf, 0L),
                     (long) structs.stSize.get(buf, 0L));
         }
 
@@ -413,14 +562,20 @@ public final class LinuxBackend implements Backend {
 
         @Override
         public void detach() throws IOException {
-            SharedMemoryException failure = null;
+            detach(PeerWait.deadline(PeerWait.timeout()));
+        }
+
+        @Override
+        public void detach(long deadline) throws IOException {
+            IOException failure = null;
             try (Calls c = new Calls(object)) {
                 int errno = c.munmap(address(), byteSize());
                 if (errno != 0) {
                     failure = Errno.exception("munmap", object, errno);
                 }
                 try {
-                    c.lockWait(fd, F_WRLCK, MUTEX_BYTE);
+                    c.lockMutex(fd, deadline, "detach", "detached without freeing the block: its mapping and"
+                            + " descriptor are released, and the object stays until the next attacher resets it");
                     if (c.fstat(fd).nlink() > 0 && c.tryLock(fd, F_WRLCK, LIFETIME_BYTE)) {
                         errno = c.shmUnlink(); // the last one out frees the block
                         if (errno == Errno.EPERM || errno == Errno.EACCES) {
@@ -437,7 +592,7 @@ public final class LinuxBackend implements Backend {
                             failure = Errno.exception("shm_unlink", object, errno);
                         }
                     }
-                } catch (SharedMemoryException e) {
+                } catch (IOException e) {
                     if (failure == null) {
                         failure = e;
                     }

@@ -120,6 +120,8 @@ public enum LinuxStructs {
     private final StructLayout stat;
     private final int statVer;
     private final long sysFutex;
+    final VarHandle stDev;
+    final VarHandle stIno;
     final VarHandle stNlink;
     final VarHandle stMode;
     final VarHandle stUid;
@@ -129,6 +131,8 @@ public enum LinuxStructs {
         this.stat = stat;
         this.statVer = statVer;
         this.sysFutex = sysFutex;
+        this.stDev = stat.varHandle(groupElement("st_dev"));
+        this.stIno = stat.varHandle(groupElement("st_ino"));
         this.stNlink = stat.varHandle(groupElement("st_nlink"));
         this.stMode = stat.varHandle(groupElement("st_mode"));
         this.stUid = stat.varHandle(groupElement("st_uid"));

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.List;
 
 import static io.github.panamashm.internal.TextLayout.LOCK;
 import static io.github.panamashm.internal.linux.LibC.ERRNO_STATE_LAYOUT;
@@ -30,7 +31,8 @@ import static io.github.panamashm.internal.linux.LibC.errno;
  * briefly, then sleeps in growing steps (up to {@value #MAX_SLEEP_NANOS} ns; {@code Thread.sleep}, so a
  * virtual thread unmounts), asking {@code F_OFD_GETLK} each time whether the holder's byte is still locked. When it is
  * not, the holder died: the writer takes the lock over by compare-and-swap from the dead id (so of several
- * waiters exactly one does) within about a millisecond. The wait is bounded by {@link PeerWait#timeout()}.
+ * waiters exactly one does) within about a millisecond. The wait for a live holder is bounded by the block's peer
+ * deadline ({@link PeerWait#timeout()} unless the block was opened with its own).
  * Threads of one attachment share its id; the lock then serialises them and the liveness test is skipped (the
  * holder is this very process, and {@code F_OFD_GETLK} never reports one's own lock).
  *
@@ -47,16 +49,21 @@ final class LinuxTextSync implements TextSync {
     private final String object;
     private final int fd;
     private final int id;
+    /** The object's {@code st_dev} and {@code st_ino}: where {@code /proc} shows a live holder's pid. */
+    private final long stDev;
+    private final long stIno;
 
     /**
      * @param fd the attachment's descriptor, which holds this attacher's liveness lock
      * @param id this attacher's id: it holds byte {@code LIVENESS_BASE + id}
      */
-    LinuxTextSync(LinuxStructs structs, String object, int fd, int id) {
+    LinuxTextSync(LinuxStructs structs, String object, int fd, int id, long stDev, long stIno) {
         this.structs = structs;
         this.object = object;
         this.fd = fd;
         this.id = id;
+        this.stDev = stDev;
+        this.stIno = stIno;
     }
 
     /** {@return this attacher's id} */
@@ -65,15 +72,24 @@ final class LinuxTextSync implements TextSync {
     }
 
     @Override
-    public void lock(MemorySegment block) {
-        if (!LOCK.compareAndSet(block, 0L, 0, id)) {
-            lockContended(block);
+    public void lock(MemorySegment block, Duration timeout) {
+        // Read before the compare-and-swap: a plain read of a page a neighbour truncated away throws
+        // InternalError, but the JVM's compare-and-swap outside compiled code does not guard its access, and the
+        // SIGBUS would kill the JVM. (Truncation between the two stays a window of nanoseconds.)
+        if ((int) LOCK.get(block, 0L) != 0 || !LOCK.compareAndSet(block, 0L, 0, id)) {
+            lockContended(block, timeout);
         }
     }
 
-    private void lockContended(MemorySegment block) {
+    /** {@return ", pid N (comm)" for the process holding attacher {@code owner}'s liveness byte, where /proc shows it} */
+    private String holder(int owner) {
+        List<String> holders = ProcLocks.writeLockHolders(stDev, stIno,
+                TextLayout.LIVENESS_BASE + Integer.toUnsignedLong(owner));
+        return holders.isEmpty() ? "" : " (" + String.join(", ", holders) + ")";
+    }
+
+    private void lockContended(MemorySegment block, Duration timeout) {
         long start = System.nanoTime();
-        Duration timeout = PeerWait.timeout();
         long sleep = FIRST_SLEEP_NANOS;
         boolean interrupted = false;
         try {
@@ -93,8 +109,9 @@ final class LinuxTextSync implements TextSync {
                         throw new UncheckedIOException(new SharedMemoryException("set", object, "the writers' lock"
                                 + " has been held for longer than " + timeout + " by attacher "
                                 + Integer.toUnsignedString(owner) + (owner == id ? ", a thread of this attachment"
-                                : ", a live process") + "; readers are not affected (the deadline is the system"
-                                + " property " + PeerWait.PROPERTY + ")"));
+                                : ", a live process" + holder(owner)) + "; the text is unchanged and readers are not"
+                                + " affected (the deadline is the block's peerTimeout, by default the system property "
+                                + PeerWait.PROPERTY + ")"));
                     }
                     try {
                         Thread.sleep(Duration.ofNanos(sleep)); // a virtual thread unmounts

@@ -16,7 +16,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -47,8 +46,6 @@ public final class ShmObjects {
     static final String SEMAPHORE_PREFIX = "sem.";
     /** The permission bits of the objects panama-shm creates: private, group, everyone. */
     private static final Set<Integer> BLOCK_MODES = Set.of(0600, 0660, 0666);
-    /** The first and the longest pause between two tries for the attach mutex. */
-    private static final long FIRST_PAUSE_NANOS = 100_000, LONGEST_PAUSE_NANOS = 20_000_000;
 
     private ShmObjects() {
     }
@@ -180,18 +177,6 @@ public final class ShmObjects {
         return (stMode & S_IFMT) == S_IFREG;
     }
 
-    /** @return what a file that is not a regular one is, for a message: {@code a FIFO}, {@code a directory}... */
-    static String kind(int stMode) {
-        return switch (stMode & S_IFMT) {
-            case S_IFIFO -> "a FIFO";
-            case S_IFCHR -> "a character device";
-            case S_IFDIR -> "a directory";
-            case S_IFBLK -> "a block device";
-            case S_IFSOCK -> "a socket";
-            default -> String.format("a file of type %06o", stMode & S_IFMT);
-        };
-    }
-
     /**
      * Removes the block {@code name} if no process is attached to it, or with {@code force} even if some are.
      * It holds the attach mutex meanwhile, so no process attaches between the check and the removal; one
@@ -225,13 +210,14 @@ public final class ShmObjects {
             try {
                 LinuxBackend.Stat st = c.fstat(fd);
                 if (!isRegular(st.mode())) {
-                    throw new SharedMemoryException("rm", object, "it is " + kind(st.mode()) + ", not a block");
+                    throw new SharedMemoryException("rm", object, "it is " + LinuxBackend.kindOf(st.mode())
+                            + ", not a block");
                 }
                 if (!BLOCK_MODES.contains(st.mode() & 07777)) {
                     throw new SharedMemoryException("rm", object, String.format("it has mode %04o, which panama-shm"
                             + " never creates (0600, 0660, 0666), so it is not a block", st.mode() & 07777));
                 }
-                lockMutex(c, object, fd);
+                c.lockMutex(fd, PeerWait.deadline(PeerWait.timeout()), "rm", "nothing was removed");
                 if (c.fstat(fd).nlink() == 0) {
                     throw new NoSuchSharedMemoryException(name, object + " was removed while rm waited for it");
                 }
@@ -278,24 +264,4 @@ public final class ShmObjects {
         return (short) LinuxStructs.L_TYPE.get(lock, 0L);
     }
 
-    /** Write-locks the attach mutex, polling with growing pauses until {@link PeerWait#timeout()}. */
-    private static void lockMutex(LinuxBackend.Calls c, String object, int fd) throws IOException {
-        Duration timeout = PeerWait.timeout();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long pause = FIRST_PAUSE_NANOS;
-        while (!c.tryLock(fd, F_WRLCK, MUTEX_BYTE)) {
-            if (System.nanoTime() - deadline >= 0) {
-                throw new SharedMemoryException("rm", object, "its attach mutex (byte 1) stayed locked by another"
-                        + " process for " + timeout.toMillis() + " ms (" + PeerWait.PROPERTY + " sets how long to"
-                        + " wait)");
-            }
-            try {
-                Thread.sleep(Duration.ofNanos(pause));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while waiting for the attach mutex of " + object);
-            }
-            pause = Math.min(pause * 2, LONGEST_PAUSE_NANOS);
-        }
-    }
 }

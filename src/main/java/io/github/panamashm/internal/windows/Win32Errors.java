@@ -1,6 +1,7 @@
 package io.github.panamashm.internal.windows;
 
 import io.github.panamashm.NoSuchSharedMemoryException;
+import io.github.panamashm.SharedMemoryAlreadyExistsException;
 import io.github.panamashm.SharedMemoryException;
 
 import java.lang.reflect.Field;
@@ -81,6 +82,11 @@ final class Win32Errors {
             text += (text.endsWith(".") ? " " : ". ") + Character.toUpperCase(hint.charAt(0)) + hint.substring(1) + ".";
         }
         return new SharedMemoryException(call, object, code, name(code), text);
+    }
+
+    static SharedMemoryAlreadyExistsException alreadyExists(String call, String name, int code, Win32Calls calls) {
+        return new SharedMemoryAlreadyExistsException(name,
+                call + "(\"" + name + "\") answered " + name(code) + " (" + text(code, calls) + ")");
     }
 
     static NoSuchSharedMemoryException noSuch(String call, String name, int code, Win32Calls calls) {

@@ -1,5 +1,6 @@
 package io.github.panamashm.internal.windows;
 
+import io.github.panamashm.SharedMemoryAlreadyExistsException;
 import io.github.panamashm.SharedMemoryException;
 import io.github.panamashm.internal.Attachment;
 import io.github.panamashm.internal.Backend;
@@ -31,6 +32,10 @@ import static io.github.panamashm.internal.windows.Kernel32.READ_CONTROL;
  *       not smaller than asked; the segment is still {@code byteSize} bytes. When CreateFileMappingW is denied
  *       (it asks for every standard right, which a block another user shares does not grant),
  *       {@code OpenFileMappingW} with the rights a view needs is tried before giving up.</li>
+ *   <li>create: the same calls; a mapping that exists ({@code ERROR_ALREADY_EXISTS}, or denied to
+ *       CreateFileMappingW but opened) has its handle closed and is refused with
+ *       {@code SharedMemoryAlreadyExistsException}, untouched. The kernel decides existence and creation in
+ *       one step, so of several creators exactly one succeeds.</li>
  *   <li>openExisting: {@code OpenFileMappingW}; {@code ERROR_FILE_NOT_FOUND} becomes
  *       {@code NoSuchSharedMemoryException}, as on Linux. Then the same checks; its size is the committed
  *       view's {@code RegionSize}, a whole number of pages.</li>
@@ -87,7 +92,22 @@ public final class WindowsBackend implements Backend {
     }
 
     @Override
+    public Attachment create(String name, long byteSize) throws IOException {
+        return create(name, byteSize, PRIVATE_MODE);
+    }
+
+    @Override
     public Attachment openOrCreate(String name, long byteSize, int mode) throws IOException {
+        return createFileMapping(name, byteSize, mode, false);
+    }
+
+    @Override
+    public Attachment create(String name, long byteSize, int mode) throws IOException {
+        return createFileMapping(name, byteSize, mode, true);
+    }
+
+    /** @param exclusive refuse a mapping that exists already, closing the handle that came with it */
+    private Attachment createFileMapping(String name, long byteSize, int mode, boolean exclusive) throws IOException {
         boolean everyone = sharedWithEveryone(mode);
         Win32Calls.Token token = token(name);
         Win32Calls.Result mapping = calls.createFileMapping(name, byteSize,
@@ -95,6 +115,11 @@ public final class WindowsBackend implements Backend {
         if (mapping.failed() && mapping.lastError() == ERROR_ACCESS_DENIED) {
             Win32Calls.Result opened = calls.openFileMapping(name, OPEN_ACCESS);
             if (!opened.failed()) {
+                if (exclusive) {
+                    calls.closeHandle(opened.value());
+                    throw new SharedMemoryAlreadyExistsException(name, "CreateFileMappingW(\"" + name + "\") was"
+                            + " denied and OpenFileMappingW opened it: another user's block");
+                }
                 return attach(name, opened.value(), false, byteSize, token, everyone);
             }
         }
@@ -102,6 +127,10 @@ public final class WindowsBackend implements Backend {
             throw createFailure(name, mapping.lastError());
         }
         boolean created = mapping.lastError() != ERROR_ALREADY_EXISTS;
+        if (exclusive && !created) {
+            calls.closeHandle(mapping.value());
+            throw Win32Errors.alreadyExists("CreateFileMappingW", name, mapping.lastError(), calls);
+        }
         return attach(name, mapping.value(), created, byteSize, token, everyone);
     }
 

@@ -181,7 +181,11 @@ class CliTest {
         Backends.assertGone(name);
     }
 
-    /** Process.destroy() sends SIGTERM and closes the child's standard input: two releases racing. */
+    /**
+     * Process.destroy() sends SIGTERM and closes the child's standard streams: two releases racing. When the
+     * end of input wins, hold releases, cannot write "released" to the closed output and exits with 1, as it
+     * should; when the signal wins, 143.
+     */
     @RepeatedTest(3)
     void holdLeavesNothingWhenSigtermAndTheEndOfInputComeTogether() {
         String name = name("cli");
@@ -189,7 +193,8 @@ class CliTest {
             assertTrue(hold.readLine().startsWith("holding " + name + " (created=true)"), hold::transcript);
             hold.process().destroy();
             int status = hold.waitFor();
-            assertTrue(status == 0 || status == 143, "exit status " + status + "; " + hold.transcript());
+            assertTrue(status == 0 || status == Main.FAILED || status == 143, "exit status " + status + "; "
+                    + hold.transcript());
             assertEquals("", hold.stderr());
         }
         Backends.assertGone(name);

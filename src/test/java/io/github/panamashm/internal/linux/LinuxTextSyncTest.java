@@ -3,8 +3,8 @@ package io.github.panamashm.internal.linux;
 import io.github.panamashm.SharedMemoryException;
 import io.github.panamashm.internal.Attachment;
 import io.github.panamashm.internal.Backend;
+import io.github.panamashm.internal.PeerWait;
 import io.github.panamashm.internal.TextLayout;
-import io.github.panamashm.testing.PeerDeadline;
 import io.github.panamashm.testing.TestNames;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -17,6 +17,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
@@ -36,10 +37,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @EnabledOnOs(OS.LINUX)
 class LinuxTextSyncTest {
+    /** The writers' lock deadline the tests pass: the default. */
+    private static final Duration TIMEOUT = PeerWait.timeout();
+
     private final LinuxBackend backend = new LinuxBackend();
 
     private Attachment open(String name) throws IOException {
-        return backend.openOrCreateText(name, Backend.PRIVATE_MODE);
+        return backend.attachText(Backend.TextOpen.OPEN_OR_CREATE, name, Backend.PRIVATE_MODE,
+                PeerWait.deadline(PeerWait.timeout()));
     }
 
     /** An attachment for try-with-resources: closing detaches it. */
@@ -102,16 +107,16 @@ class LinuxTextSyncTest {
             Attachment a = held.a();
             MemorySegment block = block(a);
             LOCK.set(block, 0L, 7); // id 7 was never handed out: its byte is free, as a dead holder's is
-            sync(a).lock(block);
+            sync(a).lock(block, TIMEOUT);
             assertEquals(1, LOCK.get(block, 0L));
             sync(a).unlock(block);
             assertEquals(0, LOCK.get(block, 0L));
 
             try (Held other = hold(name)) {
                 Attachment b = other.a();
-                sync(b).lock(block(b));
+                sync(b).lock(block(b), TIMEOUT);
                 FutureTask<Void> waiter = new FutureTask<>(() -> {
-                    sync(a).lock(block);
+                    sync(a).lock(block, TIMEOUT);
                     return null;
                 });
                 Thread waiting = Thread.ofPlatform().start(waiter);
@@ -135,19 +140,17 @@ class LinuxTextSyncTest {
         try (Held held = hold(TestNames.unique("sync-same"))) {
             Attachment a = held.a();
             MemorySegment block = block(a);
-            sync(a).lock(block); // this thread holds it, as another set of this attachment would
+            sync(a).lock(block, TIMEOUT); // this thread holds it, as another set of this attachment would
             FutureTask<Boolean> waiter = new FutureTask<>(() -> {
                 Thread.currentThread().interrupt();
-                UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> sync(a).lock(block));
+                UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                        () -> sync(a).lock(block, Duration.ofMillis(200)));
                 assertTrue(e.getMessage().contains("refused: the writers' lock has been held for longer than PT0.2S"
                         + " by attacher 1, a thread of this attachment"), e.getMessage());
                 return Thread.currentThread().isInterrupted();
             });
-            PeerDeadline.with("PT0.2S", () -> {
-                Thread.ofPlatform().start(waiter);
-                assertTrue(waiter.get(20, TimeUnit.SECONDS), "the interrupt status is kept");
-                return null;
-            });
+            Thread.ofPlatform().start(waiter);
+            assertTrue(waiter.get(20, TimeUnit.SECONDS), "the interrupt status is kept");
             assertEquals(1, LOCK.get(block, 0L), "never taken over: it is ours");
             sync(a).unlock(block);
         }
@@ -208,7 +211,7 @@ class LinuxTextSyncTest {
             try (Held b = hold(name)) {
                 assertEquals(2, sync(b.a()).id());
                 assertEquals(0, LOCK.get(block(a.a()), 0L));
-                sync(b.a()).lock(block(b.a())); // without the fix: taken for a thread of b's, until the deadline
+                sync(b.a()).lock(block(b.a()), TIMEOUT); // without the fix: taken for a thread of b's, until the deadline
                 sync(b.a()).unlock(block(b.a()));
             }
         }

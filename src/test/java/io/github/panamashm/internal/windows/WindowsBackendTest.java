@@ -1,6 +1,7 @@
 package io.github.panamashm.internal.windows;
 
 import io.github.panamashm.NoSuchSharedMemoryException;
+import io.github.panamashm.SharedMemoryAlreadyExistsException;
 import io.github.panamashm.SharedMemoryException;
 import io.github.panamashm.internal.Attachment;
 import org.junit.jupiter.api.DisplayName;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.reflect.Field;
+import java.nio.file.FileAlreadyExistsException;
 import java.util.List;
 import java.nio.file.NoSuchFileException;
 
@@ -163,6 +165,67 @@ class WindowsBackendTest {
         assertEquals(1, kernel.openHandles());
         assertEquals(1, kernel.mappedViews());
         owner.detach();
+    }
+
+    @Test
+    @DisplayName("create on a new name creates and maps exactly byteSize bytes, as openOrCreate does")
+    void createOnANewNameCreates() throws Exception {
+        Attachment a = backend.create("fresh", 5000);
+        assertTrue(a.created());
+        assertEquals(5000, a.byteSize());
+        assertEquals("CreateFileMappingW(INVALID_HANDLE_VALUE, sa, PAGE_READWRITE, 0, 5000, \"fresh\")",
+                call("CreateFileMappingW"));
+        assertEquals("MapViewOfFile(" + (FILE_MAP_READ | FILE_MAP_WRITE) + ", 5000)", call("MapViewOfFile"));
+        a.detach();
+        assertFalse(kernel.exists("fresh"));
+    }
+
+    @Test
+    @DisplayName("create on a name that exists closes the handle ERROR_ALREADY_EXISTS came with, maps nothing, and"
+            + " raises SharedMemoryAlreadyExistsException naming the call and the error")
+    void createOnAnExistingNameIsRefusedAndLeaksNothing() throws Exception {
+        Attachment owner = backend.openOrCreate("taken", 4096);
+        int calls = kernel.log().size();
+        SharedMemoryAlreadyExistsException e = assertThrows(SharedMemoryAlreadyExistsException.class,
+                () -> backend.create("taken", 4096));
+        assertInstanceOf(FileAlreadyExistsException.class, e);
+        assertEquals("taken", e.getFile());
+        assertEquals("shared memory block \"taken\" already exists: CreateFileMappingW(\"taken\") answered"
+                + " ERROR_ALREADY_EXISTS (183: Cannot create a file when that file already exists.)", e.getMessage());
+        List<String> made = kernel.log().subList(calls, kernel.log().size());
+        assertTrue(made.stream().noneMatch(l -> l.startsWith("MapViewOfFile")), made.toString());
+        assertEquals("CloseHandle", made.getLast(), made.toString());
+        assertEquals(1, kernel.openHandles(), "only the owner's handle is open");
+        assertEquals(1, kernel.mappedViews(), "only the owner's view is mapped");
+        owner.detach();
+        assertFalse(kernel.exists("taken"), "the refused create left no reference behind");
+    }
+
+    @Test
+    @DisplayName("create by another user of a block shared with everyone is refused too, whether CreateFileMappingW"
+            + " answers ERROR_ALREADY_EXISTS or is denied and OpenFileMappingW opens it, and leaves no handle")
+    void createOfAnotherUsersSharedBlockIsRefused() throws Exception {
+        Attachment mine = backend.openOrCreate("shared", 4096, 0666);
+        FakeKernel32 process = kernel.newProcess(OTHER_USER, OTHER_USER);
+        WindowsBackend other = new WindowsBackend(new Win32Calls(process));
+        assertThrows(SharedMemoryAlreadyExistsException.class, () -> other.create("shared", 4096, 0666));
+        process.failNext("CreateFileMappingW", ERROR_ACCESS_DENIED);
+        SharedMemoryAlreadyExistsException e = assertThrows(SharedMemoryAlreadyExistsException.class,
+                () -> other.create("shared", 4096, 0666));
+        assertEquals("shared memory block \"shared\" already exists: CreateFileMappingW(\"shared\") was denied and"
+                + " OpenFileMappingW opened it: another user's block", e.getMessage());
+        assertEquals(0, process.openHandles());
+        assertEquals(0, process.mappedViews());
+        mine.detach();
+        assertFalse(kernel.exists("shared"));
+    }
+
+    @Test
+    @DisplayName("create with the group sharing mode is unsupported on Windows and creates nothing")
+    void createWithTheGroupModeIsUnsupported() {
+        assertThrows(UnsupportedOperationException.class, () -> backend.create("group", 4096, 0660));
+        assertFalse(kernel.exists("group"));
+        assertTrue(kernel.log().stream().noneMatch(l -> l.startsWith("CreateFileMappingW")), kernel.log().toString());
     }
 
     @Test

@@ -1,0 +1,2 @@
+modular = false
+evaluate(new File(itSources, "board.groovy"))

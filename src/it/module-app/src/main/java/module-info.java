@@ -1,0 +1,3 @@
+module com.example.board {
+    requires io.github.panamashm;
+}

@@ -1,0 +1,2 @@
+modular = true
+evaluate(new File(itSources, "board.groovy"))
