@@ -9,17 +9,24 @@ import io.github.panamashm.internal.linux.ShmObjects;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The commands: each parses its own arguments, does its work and returns the exit status. A command is a
@@ -43,7 +50,12 @@ final class Commands {
 
     static Options parse(List<String> args, Set<String> values, Set<String> flags)
             throws UsageException, Main.HelpRequested {
-        Options o = Options.parse(args, values, flags);
+        return parse(args, values, flags, Set.of());
+    }
+
+    static Options parse(List<String> args, Set<String> values, Set<String> flags, Set<String> optionalValues)
+            throws UsageException, Main.HelpRequested {
+        Options o = Options.parse(args, values, flags, optionalValues);
         if (o.help()) {
             throw new Main.HelpRequested();
         }
@@ -59,7 +71,7 @@ final class Commands {
     int set(List<String> args) throws UsageException, Main.HelpRequested, IOException {
         Options o = parse(args, BLOCK_OPTIONS, Set.of());
         String name = o.name();
-        SharedMemory.Option[] share = o.share();
+        SharedMemory.Option[] share = o.share(os);
         String text = o.atMostOne("TEXT", true);
         if (text.equals("-")) {
             text = readText(in);
@@ -79,13 +91,31 @@ final class Commands {
     }
 
     int get(List<String> args) throws UsageException, Main.HelpRequested, IOException {
-        Options o = parse(args, blockOptionsAnd("--cch"), Set.of("--create"));
+        Options o = parse(args, blockOptionsAnd("--cch", "--until"), Set.of("--create"), Set.of("--wait"));
         String name = o.name();
-        SharedMemory.Option[] share = o.share();
+        SharedMemory.Option[] share = o.share(os);
         o.noPositional();
         String cch = o.value("--cch");
         int cchSize = cch == null ? SharedString.MAX_LENGTH + 1 : parseCch(cch);
-        if (o.flag("--create")) {
+        String until = o.value("--until");
+        Duration timeout = o.flag("--wait") ? parseTimeout(o.value("--wait")) : FOREVER;
+        if (until != null) {
+            refuseNul(until);
+            if (until.length() > SharedString.MAX_LENGTH) {
+                throw new UsageException("--until TEXT has " + until.length() + " UTF-16 units, more than the "
+                        + SharedString.MAX_LENGTH + " a block holds: it could never be the text");
+            }
+        }
+        if (until != null || o.flag("--wait")) {
+            try (SharedString block = o.flag("--create") ? SharedString.open(name, share)
+                    : SharedString.openExisting(name, share)) {
+                requireControlArea(block, "get --wait");
+                String text = waiting(block, timeout, () -> until != null
+                        ? block.await(until::equals, timeout)
+                        : block.awaitChange(block.version(), timeout).text());
+                out.println(text.substring(0, TextBlock.fittingLength(text, cchSize - 1)));
+            }
+        } else if (o.flag("--create")) {
             try (SharedString block = SharedString.open(name, share)) {
                 out.println(block.get(cchSize));
                 if (block.created()) {
@@ -105,10 +135,164 @@ final class Commands {
         return Main.OK;
     }
 
+    int watch(List<String> args) throws UsageException, Main.HelpRequested, IOException {
+        Options o = parse(args, blockOptionsAnd("--count"), Set.of("--create", "--null", "-0", "--numbered"));
+        String name = o.positionalOrNamed();
+        SharedMemory.Option[] share = o.share(os);
+        long count = o.value("--count") == null ? Long.MAX_VALUE : parseCount(o.value("--count"));
+        boolean nul = o.flag("--null") || o.flag("-0");
+        boolean numbered = o.flag("--numbered");
+        try (SharedString block = o.flag("--create") ? SharedString.open(name, share)
+                : SharedString.openExisting(name, share)) {
+            requireControlArea(block, "watch");
+            // The current text first: it tells a script that watch has attached, and every set after it is shown.
+            SharedString.Snapshot s = block.snapshot();
+            for (long changes = 0; ; changes++) {
+                out.print((numbered ? s.version() + " " : "") + (nul ? s.text() + "\0" : escape(s.text()) + "\n"));
+                out.flush();
+                if (changes == count || out.checkError()) {
+                    return Main.OK; // Main turns an output failure into exit status 1 with its line
+                }
+                long seen = s.version();
+                s = waiting(block, FOREVER, () -> block.awaitChange(seen, FOREVER));
+            }
+        }
+    }
+
+    /** Waiting forever: a Duration too long to count in nanoseconds, which the waits take as no deadline. */
+    private static final Duration FOREVER = ChronoUnit.FOREVER.getDuration();
+
+    /** One wait of a block, which ends with a value or by timing out. */
+    @FunctionalInterface
+    private interface Wait<T> {
+        T await() throws InterruptedException, TimeoutException;
+    }
+
+    /**
+     * Runs {@code wait}; a timeout becomes an operation failure saying so. SIGINT and SIGTERM end the JVM while
+     * it waits: the library's exit hook then closes the block under the wait, which ends with
+     * IllegalStateException. That is no failure to report: this thread parks while the JVM exits with 130 or 143.
+     */
+    private <T> T waiting(SharedString block, Duration timeout, Wait<T> wait) throws IOException {
+        try {
+            return wait.await();
+        } catch (TimeoutException e) {
+            throw new IOException("timed out: " + block.name() + " did not change" + " within " + describe(timeout));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for " + block.name());
+        } catch (IllegalStateException e) {
+            if (shuttingDown()) {
+                awaitSignal();
+            }
+            throw e;
+        }
+    }
+
+    /** @return true once the JVM's shutdown has begun, when the Runtime refuses to change its hooks */
+    private static boolean shuttingDown() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(SHUTDOWN_PROBE);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
+    }
+
+    /** Never registered: only asked about. */
+    private static final Thread SHUTDOWN_PROBE = new Thread(() -> { }, "panama-shm shutdown probe");
+
+    /** watch and get --wait need the version and the waits of the control area, which the example's block lacks. */
+    private void requireControlArea(SharedString block, String command) throws IOException {
+        if (!block.hasControlArea()) {
+            throw new IOException(command + " needs a block with a control area to wait on, and " + block.name()
+                    + " has exactly the example's " + SharedString.BYTE_SIZE + " bytes, without one: "
+                    + (os == Os.WINDOWS ? "panama-shm on Windows makes only such blocks for now, as does"
+                    : "it was made by") + " a peer that knows only Microsoft's example (get and set work on it)");
+        }
+    }
+
+    /**
+     * @return {@code text} on one line: a backslash as {@code \\}, a line feed as {@code \n}, a carriage return as
+     * {@code \r}; everything else as it is
+     */
+    static String escape(String text) {
+        StringBuilder b = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            String e = switch (c) {
+                case '\\' -> "\\\\";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                default -> null;
+            };
+            if (e != null && b == null) {
+                b = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            if (b != null) {
+                if (e != null) {
+                    b.append(e);
+                } else {
+                    b.append(c);
+                }
+            }
+        }
+        return b == null ? text : b.toString();
+    }
+
+    /**
+     * @param value seconds, a decimal number such as {@code 5} or {@code 0.25}, or an ISO-8601 duration such as
+     *              {@code PT5S}; null when {@code --wait} was given without one
+     * @return how long to wait: {@link #FOREVER} for null
+     */
+    static Duration parseTimeout(String value) throws UsageException {
+        if (value == null) {
+            return FOREVER;
+        }
+        Duration d;
+        try {
+            if (value.startsWith("P") || value.startsWith("p") || value.startsWith("-P") || value.startsWith("-p")) {
+                d = Duration.parse(value);
+            } else {
+                BigDecimal seconds = new BigDecimal(value);
+                // Rounded up to whole nanoseconds: a wait is never shorter than asked.
+                BigDecimal nanos = seconds.remainder(BigDecimal.ONE).movePointRight(9).setScale(0, RoundingMode.CEILING);
+                d = Duration.ofSeconds(seconds.setScale(0, RoundingMode.DOWN).longValueExact(), nanos.longValueExact());
+            }
+        } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
+            throw new UsageException("--wait TIMEOUT must be seconds (5, 0.5) or an ISO-8601 duration (PT5S,"
+                    + " PT1M), was \"" + value + "\"");
+        }
+        if (d.isNegative()) {
+            throw new UsageException("--wait TIMEOUT must not be negative, was \"" + value + "\"");
+        }
+        return d;
+    }
+
+    /** @return the timeout as people say it: {@code 5 seconds (PT5S)} */
+    private static String describe(Duration timeout) {
+        BigDecimal seconds = BigDecimal.valueOf(timeout.getSeconds()).add(BigDecimal.valueOf(timeout.getNano(), 9));
+        String s = seconds.stripTrailingZeros().toPlainString();
+        return s + (s.equals("1") ? " second" : " seconds") + " (" + timeout + ")";
+    }
+
+    private static long parseCount(String value) throws UsageException {
+        long n;
+        try {
+            n = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--count must be a whole number, was \"" + value + "\"");
+        }
+        if (n < 0) {
+            throw new UsageException("--count must not be negative, was " + n);
+        }
+        return n;
+    }
+
     int hold(List<String> args) throws UsageException, Main.HelpRequested, IOException {
         Options o = parse(args, blockOptionsAnd("--ready-file"), Set.of("--until-signal"));
         String name = o.name();
-        SharedMemory.Option[] share = o.share();
+        SharedMemory.Option[] share = o.share(os);
         String text = o.atMostOne("TEXT", false);
         boolean untilSignal = o.flag("--until-signal");
         Path ready = o.value("--ready-file") == null ? null : Path.of(o.value("--ready-file")).toAbsolutePath();
@@ -201,7 +385,7 @@ final class Commands {
     int info(List<String> args) throws UsageException, Main.HelpRequested, IOException {
         Options o = parse(args, BLOCK_OPTIONS, Set.of("--create"));
         String name = o.name();
-        SharedMemory.Option[] share = o.share();
+        SharedMemory.Option[] share = o.share(os);
         o.noPositional();
         try (SharedMemory block = o.flag("--create") ? attachOrCreate(name, share)
                 : SharedMemory.openExisting(name, share)) {

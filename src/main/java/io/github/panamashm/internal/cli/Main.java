@@ -90,6 +90,7 @@ public final class Main {
         Command handler = switch (command) {
             case "set" -> commands::set;
             case "get" -> commands::get;
+            case "watch" -> commands::watch;
             case "hold" -> commands::hold;
             case "info" -> commands::info;
             case "list" -> commands::list;

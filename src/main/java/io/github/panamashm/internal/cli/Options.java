@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * One command's arguments: {@code --option VALUE} or {@code --option=VALUE}, flags, and positional
- * arguments; {@code --} ends the options, so a text beginning with {@code -} can still be given.
+ * One command's arguments: {@code --option VALUE} or {@code --option=VALUE}, flags, options whose value is
+ * optional ({@code --wait} or {@code --wait=VALUE}, never {@code --wait VALUE}), and positional arguments;
+ * {@code --} ends the options, so a text beginning with {@code -} can still be given.
  */
 final class Options {
     private final Map<String, String> values = new HashMap<>();
@@ -29,6 +30,15 @@ final class Options {
      * @param flagOptions  the options of this command that take none; {@code --help} and {@code -h} always
      */
     static Options parse(List<String> args, Set<String> valueOptions, Set<String> flagOptions) throws UsageException {
+        return parse(args, valueOptions, flagOptions, Set.of());
+    }
+
+    /**
+     * @param optionalValues the options that are flags when given alone and take a value only after {@code =}:
+     *                       the next argument is never their value, so a mistyped value cannot eat an argument
+     */
+    static Options parse(List<String> args, Set<String> valueOptions, Set<String> flagOptions,
+                         Set<String> optionalValues) throws UsageException {
         Options o = new Options();
         boolean optionsEnded = false;
         for (int i = 0; i < args.size(); i++) {
@@ -58,6 +68,14 @@ final class Options {
                 }
                 if (o.values.put(key, value) != null) {
                     throw new UsageException("option " + key + " given twice");
+                }
+            } else if (optionalValues.contains(key)) {
+                if (o.flags.contains(key)) {
+                    throw new UsageException("option " + key + " given twice");
+                }
+                o.flags.add(key);
+                if (eq >= 0) {
+                    o.values.put(key, a.substring(eq + 1));
                 }
             } else if (flagOptions.contains(a)) {
                 o.flags.add(a);
@@ -95,14 +113,26 @@ final class Options {
         }
     }
 
-    /** @return the {@code --share} value as options: none, or the one sharing option it names */
-    SharedMemory.Option[] share() throws UsageException {
+    /**
+     * @param os the OS the block lives on: Windows has no group to share with
+     * @return the {@code --share} value as options: none, or the one sharing option it names
+     */
+    SharedMemory.Option[] share(Os os) throws UsageException {
         String who = values.get("--share");
         if (who == null) {
             return new SharedMemory.Option[0];
         }
         return switch (who) {
-            case "group" -> new SharedMemory.Option[] {SharedMemory.Option.SHARE_WITH_GROUP};
+            case "group" -> {
+                if (os == Os.WINDOWS) {
+                    // Refused here, before any system call, rather than by the library's exception, which
+                    // names its Java option and not the flag.
+                    throw new UsageException("--share=group has no meaning on Windows: a user's primary group is"
+                            + " not a set of people chosen to share with (it is usually \"None\" or \"Domain"
+                            + " Users\"); use --share=everyone");
+                }
+                yield new SharedMemory.Option[] {SharedMemory.Option.SHARE_WITH_GROUP};
+            }
             case "everyone" -> new SharedMemory.Option[] {SharedMemory.Option.SHARE_WITH_EVERYONE};
             default -> throw new UsageException("--share must be group or everyone, was \"" + who + "\"");
         };
@@ -121,6 +151,21 @@ final class Options {
             return null;
         }
         return positional.get(0);
+    }
+
+    /**
+     * @return the block's name given as the only positional argument or with {@code --name} (not both), default
+     * {@value SharedString#DEFAULT_NAME}, checked against the naming rules
+     */
+    String positionalOrNamed() throws UsageException {
+        String positional = atMostOne("NAME", false);
+        if (positional == null) {
+            return name();
+        }
+        if (values.containsKey("--name")) {
+            throw new UsageException("the block's name is given twice: as an argument and with --name");
+        }
+        return checkName(positional);
     }
 
     /** @return the only positional argument, a block name checked against the naming rules */

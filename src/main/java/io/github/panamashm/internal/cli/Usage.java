@@ -27,6 +27,7 @@ final class Usage {
         return switch (command) {
             case "set" -> set();
             case "get" -> get();
+            case "watch" -> watch();
             case "hold" -> hold();
             case "info" -> info();
             case "list" -> list();
@@ -45,7 +46,9 @@ final class Usage {
         Object[] all = new Object[args.length + 1];
         all[0] = program;
         System.arraycopy(args, 0, all, 1, args.length);
-        return text.formatted(all);
+        String formatted = text.formatted(all);
+        // Windows has one way to share (there is no group to share with), so its usage lines name it.
+        return windows ? formatted.replace("[--share=WHO]", "[--share=everyone]") : formatted;
     }
 
     /** The options of the commands that attach to a block. */
@@ -57,8 +60,9 @@ final class Usage {
                                      block gets mode 0660 or 0666, an existing one may have no more); every
                                      process sharing a block passes it
                 """, """
-                  --share=WHO        group or everyone: share the block with other users on purpose; every
-                                     process sharing a block passes it
+                  --share=everyone   share the block with other users on purpose: every authenticated user may
+                                     map it; every process sharing a block passes it (Windows has no group to
+                                     share with, so --share=group is refused)
                 """));
     }
 
@@ -76,12 +80,13 @@ final class Usage {
 
                 Commands:
                   set TEXT           store TEXT (at most %3$d UTF-16 units); "-" reads it from standard input
-                  get                print the text of a block a process holds
+                  get                print the text of a block a process holds; --wait waits for the next text
+                  watch [NAME]       print the text, then each new text as processes set it, until stopped
                   hold [TEXT]        attach (storing TEXT if given) and keep the block alive until told to stop
                   info               print a held block's name, size and where it lives
                 %4$s  demo               the example: store a text, start a JVM that reads and prints it
 
-                set, get, hold and info take:
+                set, get, watch, hold and info take:
                 %5$s
                 Each command takes -h or --help for its own options; --version prints the version.
 
@@ -127,6 +132,7 @@ final class Usage {
     private String get() {
         return format("""
                 Usage: %1$s get [--name NAME] [--share=WHO] [--cch N] [--create]
+                                [--wait[=TIMEOUT]] [--until TEXT]
 
                 Prints the text stored in a block a process holds, and a line break. When no process holds the
                 block, get fails (exit 1, "no such block") and creates nothing.
@@ -136,7 +142,46 @@ final class Usage {
                                      never half a surrogate pair; N is at least 1
                   --create           attach as set does: when no process holds the block, create it empty (it is
                                      freed again as get exits unless another process attaches)
-                %2$s""", blockOptions());
+                  --wait[=TIMEOUT]   wait for the next set (by any process) after get attached, and print that
+                                     text; a set made before get attached is not waited for. TIMEOUT is seconds
+                                     (5, 0.5) or an ISO-8601 duration (PT5S, PT1M); after it get fails (exit 1,
+                                     "timed out"). Without it get waits until %2$s
+                  --until TEXT       wait until the text is TEXT (at once if it is already), and print it: what
+                                     a script waiting for another process's "ready" wants, free of that race;
+                                     with --wait=TIMEOUT it waits at most that long
+                %3$s
+                A block made by a peer that knows only Microsoft's example (exactly %4$d bytes) has no version to
+                wait on: --wait and --until fail there (exit 1) and say so.
+                """, pick("a signal ends it:\n"
+                        + "                     SIGINT or SIGTERM (exit status 130 or 143)", "Ctrl+C ends it"), blockOptions(),
+                SharedString.BYTE_SIZE);
+    }
+
+    private String watch() {
+        return format("""
+                Usage: %1$s watch [--share=WHO] [--create] [--count N] [--null | -0] [--numbered] [NAME]
+
+                Attaches to the block NAME (or --name NAME; default %2$s), prints its text, then each
+                new text as processes set it, until --count N changes have been shown (exit 0) or
+                %3$s
+                watch does not read standard input. Its first line comes once it has attached: every set after
+                that line is shown. Each text is one line: a backslash is printed as \\\\, a line break as \\n,
+                a carriage return as \\r, everything else as it is. Sets faster than watch prints are coalesced:
+                it shows the latest text, never one version twice, and always the last one; it sleeps while
+                nothing changes. When no process holds the block, watch fails (exit 1, "no such block") and creates
+                nothing. A block of exactly the example's %4$d bytes, made by a peer that knows only Microsoft's
+                example, has no version to watch: watch fails (exit 1) and says so.
+
+                Options:
+                  --count N          stop after N changes: N + 1 texts in all, the first one included
+                  --null, -0         print each text as it is, followed by a NUL instead of a line break
+                                     (texts never contain NUL)%6$s
+                  --numbered         begin each text with its version, how many sets the block had seen, and
+                                     a space: a gap in the numbers shows coalesced sets
+                  --create           when no process holds the block, create it empty and watch it
+                %5$s""", SharedString.DEFAULT_NAME,
+                pick("SIGINT (Ctrl+C) or SIGTERM ends it (exit status 130 or 143).", "Ctrl+C ends it."),
+                SharedString.BYTE_SIZE, blockOptions(), pick(", for xargs -0 or read -r -d ''", ""));
     }
 
     private String hold() {

@@ -230,6 +230,174 @@ class CliTest {
         Backends.assertGone(name);
     }
 
+    // ---- watch and get --wait: waiting for another process's set -----------------------------------------
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    @DisplayName("watch prints the current text, then each text another process sets, in order, escaped on one line;"
+            + " a burst is coalesced but ends on the last text; SIGTERM ends it with 143")
+    void watchShowsEachChangeOfAnotherProcessInOrderAndEndsOnTheLast() throws Exception {
+        String name = TestNames.unique("cliw-watch");
+        try (SharedString holder = SharedString.open(name);
+             ChildJvm watch = ChildJvm.start(Main.class, "watch", "--numbered", name)) {
+            assertEquals("0 ", watch.readLine(), "the current text first: watch has attached");
+            holder.set("one");
+            assertEquals("1 one", watch.readLine());
+            holder.set("two\nlines\r\\ and a backslash");
+            assertEquals("2 two\\nlines\\r\\\\ and a backslash", watch.readLine());
+
+            int burst = 500;
+            for (int i = 1; i <= burst; i++) {
+                holder.set("burst " + i);
+            }
+            long last = 2;
+            while (last < 2 + burst) {
+                String line = watch.readLine();
+                long version = Long.parseLong(line.substring(0, line.indexOf(' ')));
+                assertTrue(version > last, "versions only grow, each shown once: " + line + " after " + last);
+                assertEquals(version + " burst " + (version - 2), line, "each text with its own version");
+                last = version;
+            }
+            signal("TERM", watch);
+            assertEquals(143, watch.waitFor(), watch::transcript);
+            assertEquals("", watch.stderr());
+        }
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @DisplayName("watch --count N stops with 0 after N changes set by another process")
+    void watchCountStopsAfterNChanges() throws IOException {
+        String name = TestNames.unique("cliw-count");
+        try (SharedString holder = SharedString.open(name)) {
+            holder.set("first\nline");
+            try (ChildJvm watch = ChildJvm.start(Main.class, "watch", "--count=2", "--name", name)) {
+                assertEquals("first\\nline", watch.readLine());
+                holder.set("second");
+                assertEquals("second", watch.readLine());
+                holder.set("third");
+                assertEquals(0, watch.waitFor(), watch::transcript);
+                assertEquals("first\\nline\nsecond\nthird\n", watch.stdout());
+                assertEquals("", watch.stderr());
+            }
+        }
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @DisplayName("get --wait prints the text another process sets after get attached, and exits with 0")
+    void getWaitReturnsOnAnotherProcessesSet() throws Exception {
+        String name = TestNames.unique("cliw-get");
+        try (SharedString holder = SharedString.open(name)) {
+            holder.set("before");
+            try (ChildJvm get = ChildJvm.start(Main.class, "get", "--wait=PT60S", "--name", name)) {
+                // get prints nothing until the change: set until it has attached and seen one.
+                int i = 0;
+                do {
+                    holder.set("after " + ++i);
+                } while (!get.process().waitFor(100, TimeUnit.MILLISECONDS) && i < 600);
+                assertEquals(0, get.waitFor(), get::transcript);
+                String out = get.stdout();
+                assertTrue(out.matches("after \\d+\n"), "a text set after get attached, never \"before\": " + out);
+                assertEquals("", get.stderr());
+            }
+        }
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @DisplayName("get --until TEXT returns once another process sets TEXT, whether before or after get attached")
+    void getUntilReturnsOnTheAwaitedText() throws IOException {
+        String name = TestNames.unique("cliw-until");
+        try (SharedString holder = SharedString.open(name)) {
+            try (ChildJvm get = ChildJvm.start(Main.class, "get", "--until", "ready", "--wait=60", "--name", name)) {
+                holder.set("starting");
+                holder.set("ready");
+                holder.set("ready"); // a later set of the same text: the one before may have been replaced unseen
+                assertEquals(0, get.waitFor(), get::transcript);
+                assertEquals("ready\n", get.stdout());
+                assertEquals("", get.stderr());
+            }
+        }
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @DisplayName("get --wait=TIMEOUT with no set exits with 1 and one line saying it timed out")
+    void getWaitTimesOut() throws IOException {
+        String name = TestNames.unique("cliw-timeout");
+        try (SharedString holder = SharedString.open(name)) {
+            holder.set("unchanged");
+            Result r = cli("get", "--wait=0.3", "--name", name);
+            assertEquals(new Result(1, "", "panama-shm get: timed out: " + name + " did not change within 0.3 seconds"
+                    + " (PT0.3S)\n"), r);
+        }
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    @DisplayName("get --wait without TIMEOUT waits until SIGINT, then exits with 130, says nothing and detaches")
+    void getWaitExitsWith130OnSigint() throws Exception {
+        String name = TestNames.unique("cliw-sigint");
+        try (SharedString holder = SharedString.open(name)) {
+            holder.set("unchanged");
+            try (ChildJvm get = ChildJvm.start(Main.class, "get", "--wait", "--name", name)) {
+                awaitMapped(get, name);
+                signal("INT", get);
+                assertEquals(130, get.waitFor(), get::transcript);
+                assertEquals("", get.stdout());
+                assertEquals("", get.stderr(), "the exit hook closing the block under the wait is no failure");
+            }
+            assertEquals("unchanged", holder.get());
+        }
+        Backends.assertGone(name);
+    }
+
+    /** Waits until {@code child} has mapped the block: get --wait prints nothing before it returns. */
+    private static void awaitMapped(ChildJvm child, String name) throws Exception {
+        Path maps = Path.of("/proc", Long.toString(child.process().pid()), "maps");
+        long deadline = System.nanoTime() + ChildJvm.TIMEOUT.toNanos();
+        while (!Files.readString(maps).contains("/dev/shm/" + name)) {
+            assertTrue(child.process().isAlive(), child::transcript);
+            assertTrue(System.nanoTime() < deadline, "the child did not map " + name + "; " + child.transcript());
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    @DisplayName("watch and get --wait refuse a block of the example's 4096 bytes, which has no version: exit 1,"
+            + " one line saying why")
+    void waitsRefuseAnExampleLayoutBlock() throws IOException {
+        String name = TestNames.unique("cliw-example");
+        try (SharedMemory example = SharedMemory.openOrCreate(name, SharedString.BYTE_SIZE)) {
+            for (List<String> args : List.of(List.of("watch", name), List.of("get", "--wait", "--name", name),
+                    List.of("get", "--until", "x", "--name", name))) {
+                Result r = cli(args.toArray(String[]::new));
+                String command = args.get(0).equals("watch") ? "watch" : "get --wait";
+                assertEquals(new Result(1, "", "panama-shm " + args.get(0) + ": " + command + " needs a block with a"
+                        + " control area to wait on, and " + name + " has exactly the example's 4096 bytes, without"
+                        + " one: " + (OS.WINDOWS.isCurrentOs() ? "panama-shm on Windows makes only such blocks for"
+                        + " now, as does" : "it was made by") + " a peer that knows only Microsoft's example (get"
+                        + " and set work on it)\n"), r, args::toString);
+            }
+        }
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @DisplayName("watch attaches only: no such block, exit 1, nothing created; --create makes an empty one")
+    void watchAttachesOnlyUnlessCreate() {
+        String name = TestNames.unique("cliw-none");
+        Result r = cli("watch", name);
+        assertEquals(1, r.status(), r::toString);
+        assertTrue(r.stderr().startsWith("panama-shm watch: no such block \"" + name + "\": "), r::toString);
+        Backends.assertGone(name);
+        Result created = cli("watch", "--create", "--count=0", "--name", name);
+        assertEquals(new Result(0, "\n", ""), created);
+        Backends.assertGone(name);
+    }
+
     // ---- exit status 1: the operation failed --------------------------------------------------------------
 
     static Stream<List<String>> commandsThatAttachATextBlock() {

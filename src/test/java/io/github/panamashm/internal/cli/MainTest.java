@@ -99,7 +99,29 @@ class MainTest {
                 Arguments.of(List.of("hold", "a\0"), "TEXT must not contain NUL (at index 1)"),
                 Arguments.of(List.of("demo", "--text"), "option --text needs a value"),
                 Arguments.of(List.of("demo", "--text", "\0b"), "--text must not contain NUL"),
-                Arguments.of(List.of("demo", "stray"), "unexpected argument \"stray\""));
+                Arguments.of(List.of("demo", "stray"), "unexpected argument \"stray\""),
+                Arguments.of(List.of("get", "--wait=soon"), "--wait TIMEOUT must be seconds (5, 0.5) or an ISO-8601"
+                        + " duration (PT5S, PT1M), was \"soon\""),
+                Arguments.of(List.of("get", "--wait="), "--wait TIMEOUT must be seconds (5, 0.5) or an ISO-8601"
+                        + " duration (PT5S, PT1M), was \"\""),
+                Arguments.of(List.of("get", "--wait=PT"), "--wait TIMEOUT must be seconds (5, 0.5) or an ISO-8601"
+                        + " duration (PT5S, PT1M), was \"PT\""),
+                Arguments.of(List.of("get", "--wait=-1"), "--wait TIMEOUT must not be negative, was \"-1\""),
+                Arguments.of(List.of("get", "--wait=-0.000000001"), "--wait TIMEOUT must not be negative, was"
+                        + " \"-0.000000001\""),
+                Arguments.of(List.of("get", "--wait=-PT1S"), "--wait TIMEOUT must not be negative, was \"-PT1S\""),
+                Arguments.of(List.of("get", "--wait", "--wait=1"), "option --wait given twice"),
+                Arguments.of(List.of("get", "--wait", "5"), "unexpected argument \"5\""),
+                Arguments.of(List.of("get", "--until", "a\0"), "TEXT must not contain NUL (at index 1)"),
+                Arguments.of(List.of("get", "--until", "x".repeat(2048)), "--until TEXT has 2048 UTF-16 units, more"
+                        + " than the 2047 a block holds: it could never be the text"),
+                Arguments.of(List.of("watch", "--count=x"), "--count must be a whole number, was \"x\""),
+                Arguments.of(List.of("watch", "--count=-1"), "--count must not be negative, was -1"),
+                Arguments.of(List.of("watch", "--null=yes"), "option --null takes no value"),
+                Arguments.of(List.of("watch", "a", "b"), "expected one NAME, got 2 arguments (quote a text that"
+                        + " contains spaces)"),
+                Arguments.of(List.of("watch", "--name", "a", "b"), "the block's name is given twice: as an argument"
+                        + " and with --name"));
     }
 
     @ParameterizedTest
@@ -128,7 +150,7 @@ class MainTest {
     // ---- help, per OS ------------------------------------------------------------------------------------
 
     static Stream<String> commands() {
-        return Stream.of("set", "get", "hold", "info", "list", "rm", "demo");
+        return Stream.of("set", "get", "watch", "hold", "info", "list", "rm", "demo");
     }
 
     @ParameterizedTest
@@ -177,13 +199,42 @@ class MainTest {
         assertTrue(main.contains("Hold it in another\nconsole window"), main);
         assertTrue(main.contains("list, rm           not available on Windows"), main);
         assertTrue(main.contains("  --name NAME        the block's name (default dllmemfilemap): the file mapping NAME\n"
-                + "  --share=WHO        group or everyone"), main);
+                + "  --share=everyone   share the block with other users on purpose"), main);
         String hold = run(WINDOWS, "hold", "--help").out();
+        assertTrue(hold.startsWith("Usage: prog hold [--name NAME] [--share=everyone] "), hold);
         assertTrue(hold.contains("  start /b prog hold --until-signal --ready-file held.pid\n"), hold);
         assertTrue(hold.contains("until standard input ends\n(Ctrl+Z then Enter, or the writer of a pipe closing it) or"
                 + " Ctrl+C."), hold);
         assertTrue(run(WINDOWS, "list", "--help").out().contains("Not available on Windows"));
         assertTrue(run(WINDOWS, "rm", "--help").out().contains("Not available on Windows"));
+    }
+
+    @Test
+    @DisplayName("the Windows help never offers --share=group or a WHO to choose: Windows has no group to share with")
+    void theWindowsHelpOffersOnlyShareEveryone() {
+        for (String text : helpTexts(WINDOWS)) {
+            assertFalse(text.contains("--share=group or") || text.contains("group or everyone")
+                    || text.contains("--share=WHO"), text);
+        }
+        for (String text : helpTexts(LINUX)) {
+            assertFalse(text.contains("--share=everyone") && !text.contains("--share=WHO"), text);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"set", "get", "hold", "info", "watch"})
+    @DisplayName("--share=group on Windows is a one-line usage error, before any system call")
+    void shareGroupIsAUsageErrorOnWindows(String command) {
+        String name = name("share-win");
+        List<String> args = new ArrayList<>(List.of(command, "--share=group", "--name", name));
+        if (command.equals("set") || command.equals("hold")) {
+            args.add("x");
+        }
+        assertEquals(new Result(2, "", "panama-shm " + command + ": --share=group has no meaning on Windows: a user's"
+                + " primary group is not a set of people chosen to share with (it is usually \"None\" or \"Domain"
+                + " Users\"); use --share=everyone\nTry: prog " + command + " --help\n"),
+                run(WINDOWS, args.toArray(String[]::new)));
+        Backends.assertGone(name);
     }
 
     @Test
@@ -373,6 +424,90 @@ class MainTest {
                     r.err());
         }
         Backends.assertGone(name);
+    }
+
+    // ---- get --wait, --until and watch, in this process ----------------------------------------------------
+
+    @Test
+    @DisplayName("TIMEOUT is seconds, whole or decimal, rounded up to nanoseconds, or an ISO-8601 duration")
+    void timeoutsAreSecondsOrIso8601() throws UsageException {
+        assertEquals(java.time.Duration.ofSeconds(5), Commands.parseTimeout("5"));
+        assertEquals(java.time.Duration.ofMillis(250), Commands.parseTimeout("0.25"));
+        assertEquals(java.time.Duration.ofMillis(1500), Commands.parseTimeout("1.5"));
+        assertEquals(java.time.Duration.ofNanos(1), Commands.parseTimeout("0.0000000001"), "never shorter than asked");
+        assertEquals(java.time.Duration.ZERO, Commands.parseTimeout("0"));
+        assertEquals(java.time.Duration.ofMinutes(1), Commands.parseTimeout("PT1M"));
+        assertEquals(java.time.Duration.ofMillis(500), Commands.parseTimeout("pt0.5s"));
+        assertEquals(java.time.Duration.ofDays(2), Commands.parseTimeout("P2D"));
+        assertTrue(Commands.parseTimeout(null).toDays() > 1_000_000_000L, "no TIMEOUT: forever");
+    }
+
+    @Test
+    @DisplayName("watch escapes a text to one line: backslash, line feed and carriage return; the rest as it is")
+    void watchEscapesATextToOneLine() {
+        assertEquals("plain text, ü 😀\ttab", Commands.escape("plain text, ü 😀\ttab"));
+        assertEquals("a\\nb\\rc\\\\d\\n", Commands.escape("a\nb\rc\\d\n"));
+        assertEquals("\\\\", Commands.escape("\\"));
+        assertEquals("", Commands.escape(""));
+    }
+
+    @Test
+    @DisplayName("watch prints the current text first: escaped, or raw and NUL-ended with --null or -0, numbered"
+            + " with --numbered; --count=0 stops there")
+    void watchPrintsTheCurrentTextFirst() throws IOException {
+        String name = name("watch");
+        try (SharedString holder = SharedString.open(name)) {
+            holder.set("two\nlines");
+            holder.set("two\nlines\\");
+            assertEquals(new Result(0, "two\\nlines\\\\\n", ""), run("watch", "--count=0", name));
+            assertEquals(new Result(0, "two\nlines\\\0", ""), run("watch", "--count=0", "--null", name));
+            assertEquals(new Result(0, "two\nlines\\\0", ""), run("watch", "--count", "0", "-0", "--name", name));
+            assertEquals(new Result(0, "2 two\\nlines\\\\\n", ""), run("watch", "--count=0", "--numbered", name));
+        }
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @DisplayName("get --until returns at once when the text already is TEXT; --cch applies to what it prints")
+    void getUntilReturnsAtOnceWhenTheTextIsAlreadyThere() throws IOException {
+        String name = name("until");
+        try (SharedString holder = SharedString.open(name)) {
+            holder.set("ready 😀");
+            assertEquals(new Result(0, "ready 😀\n", ""), run("get", "--until", "ready 😀", "--name", name));
+            assertEquals(new Result(0, "ready \n", ""), run("get", "--until=ready 😀", "--cch=8", "--name", name),
+                    "never half a pair");
+            assertEquals(new Result(0, "re\n", ""), run("get", "--until=ready 😀", "--cch=3", "--name", name));
+            assertEquals(new Result(1, "", "panama-shm get: timed out: " + name + " did not change within 0 seconds"
+                    + " (PT0S)\n"), run("get", "--until=other", "--wait=0", "--name", name));
+            assertEquals(new Result(1, "", "panama-shm get: timed out: " + name + " did not change within 1 second"
+                    + " (PT1S)\n"), run("get", "--wait=1", "--name", name));
+        }
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @DisplayName("get --wait --create makes an empty block and waits on it; with TIMEOUT 0 it times out at once")
+    void getWaitCreate() {
+        String name = name("wait-create");
+        assertEquals(1, run("get", "--wait=0", "--name", name).status(), "no such block");
+        assertEquals(new Result(1, "", "panama-shm get: timed out: " + name + " did not change within 0 seconds"
+                + " (PT0S)\n"), run("get", "--wait=0", "--create", "--name", name));
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @DisplayName("the help names watch and get's --wait and --until")
+    void theHelpNamesTheWaits() {
+        String main = run("--help").out();
+        assertTrue(main.contains("\n  watch [NAME]       print the text, then each new text"), main);
+        assertTrue(main.contains("--wait waits for the next text"), main);
+        String get = run("get", "--help").out();
+        assertTrue(get.contains("\n  --wait[=TIMEOUT]   wait for the next set") && get.contains("\n  --until TEXT "),
+                get);
+        String watch = run("watch", "--help").out();
+        assertTrue(watch.contains("a backslash is printed as \\\\, a line break as \\n"), watch);
+        assertTrue(watch.contains("\n  --null, -0 ") && watch.contains("\n  --count N ")
+                && watch.contains("\n  --numbered "), watch);
     }
 
     // ---- --share -----------------------------------------------------------------------------------------
