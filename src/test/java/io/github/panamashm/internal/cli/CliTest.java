@@ -291,7 +291,12 @@ class CliTest {
         try (SharedString holder = SharedString.open(name)) {
             holder.set("before");
             try (ChildJvm get = ChildJvm.start(Main.class, "get", "--wait=PT60S", "--name", name)) {
-                // get prints nothing until the change: set until it has attached and seen one.
+                if (OS.LINUX.isCurrentOs()) {
+                    awaitMapped(get, name);
+                }
+                assertFalse(get.process().waitFor(500, TimeUnit.MILLISECONDS), "no set yet, so get still waits; "
+                        + get.transcript());
+                // get prints nothing until the change: set until it has read the version and seen a set after it.
                 int i = 0;
                 do {
                     holder.set("after " + ++i);
