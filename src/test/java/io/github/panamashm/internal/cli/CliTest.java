@@ -370,39 +370,6 @@ class CliTest {
         }
     }
 
-    @Test
-    @DisplayName("watch and get --wait refuse a block of the example's 4096 bytes, which has no version: exit 1,"
-            + " one line saying why")
-    void waitsRefuseAnExampleLayoutBlock() throws IOException {
-        String name = TestNames.unique("cliw-example");
-        try (SharedMemory example = SharedMemory.openOrCreate(name, SharedString.BYTE_SIZE)) {
-            for (List<String> args : List.of(List.of("watch", name), List.of("get", "--wait", "--name", name),
-                    List.of("get", "--until", "x", "--name", name))) {
-                Result r = cli(args.toArray(String[]::new));
-                String command = args.get(0).equals("watch") ? "watch" : "get --wait";
-                assertEquals(new Result(1, "", "panama-shm " + args.get(0) + ": " + command + " needs a block with a"
-                        + " control area to wait on, and " + name + " has exactly the example's 4096 bytes, without"
-                        + " one: " + (OS.WINDOWS.isCurrentOs() ? "panama-shm on Windows makes only such blocks for"
-                        + " now, as does" : "it was made by") + " a peer that knows only Microsoft's example (get"
-                        + " and set work on it)\n"), r, args::toString);
-            }
-        }
-        Backends.assertGone(name);
-    }
-
-    @Test
-    @DisplayName("watch attaches only: no such block, exit 1, nothing created; --create makes an empty one")
-    void watchAttachesOnlyUnlessCreate() {
-        String name = TestNames.unique("cliw-none");
-        Result r = cli("watch", name);
-        assertEquals(1, r.status(), r::toString);
-        assertTrue(r.stderr().startsWith("panama-shm watch: no such block \"" + name + "\": "), r::toString);
-        Backends.assertGone(name);
-        Result created = cli("watch", "--create", "--count=0", "--name", name);
-        assertEquals(new Result(0, "\n", ""), created);
-        Backends.assertGone(name);
-    }
-
     // ---- exit status 1: the operation failed --------------------------------------------------------------
 
     static Stream<List<String>> commandsThatAttachATextBlock() {

@@ -496,6 +496,53 @@ class MainTest {
     }
 
     @Test
+    @DisplayName("--count is a whole number of changes, 0 or more")
+    void countIsAWholeNumber() throws UsageException {
+        assertEquals(0, Commands.parseCount("0"));
+        assertEquals(5, Commands.parseCount("5"));
+        assertEquals(Long.MAX_VALUE, Commands.parseCount(Long.toString(Long.MAX_VALUE)));
+    }
+
+    @Test
+    @DisplayName("get --until accepts a TEXT of the most units a block holds")
+    void getUntilAcceptsTheLongestText() throws IOException {
+        String name = name("until-long");
+        try (SharedString holder = SharedString.open(name)) {
+            assertEquals(new Result(1, "", "panama-shm get: timed out: " + name + " did not change within 0 seconds"
+                    + " (PT0S)\n"), run("get", "--until", "x".repeat(SharedString.MAX_LENGTH), "--wait=0", "--name",
+                    name));
+        }
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @DisplayName("watch attaches only: no such block, exit 1; watch --create makes an empty block and shows it")
+    void watchAttachesOnlyUnlessCreate() {
+        String name = name("watch-none");
+        Result r = run("watch", "--count=0", name);
+        assertEquals(1, r.status(), r::toString);
+        assertTrue(r.err().startsWith("panama-shm watch: no such block \"" + name + "\": "), r::toString);
+        assertEquals(new Result(0, "\n", ""), run("watch", "--create", "--count=0", name));
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    @DisplayName("watch and get --wait refuse, in one line, a block of the example's 4096 bytes: it has no version")
+    void theWaitsRefuseAnExampleLayoutBlock() throws IOException {
+        String name = name("example");
+        try (SharedMemory example = SharedMemory.openOrCreate(name, SharedString.BYTE_SIZE)) {
+            String why = " needs a block with a control area to wait on, and " + name + " has exactly the example's"
+                    + " 4096 bytes, without one: it was made by a peer that knows only Microsoft's example (get and set"
+                    + " work on it)\n";
+            assertEquals(new Result(1, "", "panama-shm watch: watch" + why), run("watch", "--count=0", name));
+            assertEquals(new Result(1, "", "panama-shm get: get --wait" + why), run("get", "--wait=0", "--name", name));
+            assertEquals(new Result(1, "", "panama-shm get: get --wait" + why), run("get", "--until=x", "--name", name));
+        }
+        Backends.assertGone(name);
+    }
+
+    @Test
     @DisplayName("the help names watch and get's --wait and --until")
     void theHelpNamesTheWaits() {
         String main = run("--help").out();
