@@ -276,7 +276,7 @@ final class Commands {
         return s + (s.equals("1") ? " second" : " seconds") + " (" + timeout + ")";
     }
 
-    private static long parseCount(String value) throws UsageException {
+    static long parseCount(String value) throws UsageException {
         long n;
         try {
             n = Long.parseLong(value);
