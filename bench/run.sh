@@ -25,7 +25,7 @@ git archive "$baseline_ref" src/main/java | tar -x -C "$out/baseline/src"
 find "$out/baseline/src" -name '*.java' ! -name module-info.java > "$out/baseline/sources.txt"
 bin/jdk22 javac --release 22 -nowarn -d "$out/baseline/classes" @"$out/baseline/sources.txt"
 
-bin/jdk22 mvn -B -q -Pbench -DskipTests package
+bin/jdk22 mvn -B -q -Pbench -DskipTests -Dmaven.javadoc.skip=true -Dinvoker.skip=true package
 gcc -O2 -Wall -o "$out/shm_c" bench/shm_c.c
 cp="target/classes:target/jmh-classes:$(cat target/bench.classpath)"
 jmh() {

@@ -124,12 +124,9 @@ final class Commands {
                 }
             }
         } else {
-            try (SharedMemory block = SharedMemory.openExisting(name, share)) {
-                if (block.byteSize() < SharedString.BYTE_SIZE) {
-                    throw new IOException("the block " + name + " has " + block.byteSize() + " bytes, fewer than the "
-                            + SharedString.BYTE_SIZE + " of a text block");
-                }
-                out.println(TextBlock.read(block.segment().asSlice(0, SharedString.BYTE_SIZE), cchSize));
+            // Through SharedString, whose get reads a text some set stored whole, never a mix with a set racing it.
+            try (SharedString block = SharedString.openExisting(name, share)) {
+                out.println(block.get(cchSize));
             }
         }
         return Main.OK;

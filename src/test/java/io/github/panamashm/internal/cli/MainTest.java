@@ -4,6 +4,7 @@ import io.github.panamashm.SharedMemory;
 import io.github.panamashm.SharedString;
 import io.github.panamashm.internal.Os;
 import io.github.panamashm.internal.Platform;
+import io.github.panamashm.internal.TextLayout;
 import io.github.panamashm.testing.Backends;
 import io.github.panamashm.testing.ChildJvm;
 import io.github.panamashm.testing.TestNames;
@@ -23,6 +24,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -339,8 +341,25 @@ class MainTest {
     void getRefusesABlockSmallerThanATextBlock() throws IOException {
         String name = name("get-small");
         try (SharedMemory holder = SharedMemory.openOrCreate(name, 100)) {
-            assertEquals(new Result(1, "", "panama-shm get: the block " + name + " has 100 bytes, fewer than the 4096"
-                    + " of a text block\n"), run("get", "--name", name));
+            assertEquals(new Result(1, "", "panama-shm get: openExisting(\"/" + name + "\") refused: the block has 100"
+                    + " bytes, fewer than the 8256 asked for (or exactly the example's 4096)\n"), run("get", "--name", name));
+        }
+        Backends.assertGone(name);
+    }
+
+    @Test
+    @EnabledOnOs(value = OS.LINUX, disabledReason = "the control area is made on Linux only so far")
+    @DisplayName("get reads the text the last whole set stored, never the half-written copy a set in progress is writing")
+    void getNeverReadsAHalfWrittenText() throws IOException {
+        String name = name("get-latched");
+        try (SharedString held = SharedString.open(name)) {
+            held.set("the whole text");
+            MemorySegment block = held.memory().segment();
+            long seq = (long) TextLayout.SEQ.get(block, 0L);
+            TextLayout.SEQ.set(block, 0L, seq + 1);              // a writer is inside set, and has written
+            block.setString(TextLayout.COPY0, "the whole tex!!!!", StandardCharsets.UTF_16LE); // half of copy 0
+            assertEquals(new Result(0, "the whole text\n", ""), run("get", "--name", name));
+            TextLayout.SEQ.set(block, 0L, seq);
         }
         Backends.assertGone(name);
     }
