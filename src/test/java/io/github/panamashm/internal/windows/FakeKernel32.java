@@ -214,6 +214,19 @@ final class FakeKernel32 extends RawArgs.TestWin32 {
         return log;
     }
 
+    /** @return a last-error state for a call the test makes itself */
+    MemorySegment lastErrorState() {
+        return Arena.ofAuto().allocate(lastErrorStateLayout());
+    }
+
+    /** @return the first handle this process holds to an object of {@code kind} ("a mutex", "an event") */
+    long handleOf(String kind) {
+        synchronized (kernel) {
+            return handles.entrySet().stream().filter(e -> e.getValue().object() instanceof Other o && o.kind.equals(kind))
+                    .mapToLong(Map.Entry::getKey).findFirst().orElseThrow();
+        }
+    }
+
     int openHandles() {
         return handles.size();
     }
