@@ -160,19 +160,27 @@ abstract class TextSyncContractTest {
     }
 
     @Test
-    @DisplayName("sets from two processes and several threads are serialised: every read is a text some set stored whole")
+    @DisplayName("sets from two processes and two threads of one are serialised: every read is a text some set stored whole")
     void concurrentSetsNeverTear() throws Exception {
         SimulatedProcess a = start(), b = start();
         String name = name("untorn");
         SharedString sa = text(a, name), sb = text(b, name);
-        String shortText = "short", longText = "a much longer text ".repeat(40);
-        List<String> allowed = List.of("", shortText, longText);
-        try (var pool = Executors.newFixedThreadPool(3)) {
+        String shortText = "short", longText = "a much longer text ".repeat(40), middle = "middling ".repeat(9);
+        List<String> allowed = List.of("", shortText, longText, middle);
+        try (var pool = Executors.newFixedThreadPool(4)) {
             long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
             Future<Integer> w1 = pool.submit(() -> {
                 int n = 0;
                 while (System.nanoTime() < until) {
                     sa.set(shortText);
+                    n++;
+                }
+                return n;
+            });
+            Future<Integer> w3 = pool.submit(() -> {
+                int n = 0;
+                while (System.nanoTime() < until) {
+                    sa.set(middle);
                     n++;
                 }
                 return n;
@@ -194,7 +202,7 @@ abstract class TextSyncContractTest {
                 }
                 return reads;
             });
-            int sets = w1.get() + w2.get();
+            int sets = w1.get() + w2.get() + w3.get();
             assertTrue(reader.get() > 0);
             assertEquals(sets, sa.version(), "every set counted once");
         }
