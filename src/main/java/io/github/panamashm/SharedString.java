@@ -90,7 +90,7 @@ public final class SharedString implements AutoCloseable {
     /** The most UTF-16 units stored: {@code BYTE_SIZE / 2 - 1}, leaving room for the NUL. */
     public static final int MAX_LENGTH = BYTE_SIZE / 2 - 1;
     /** The size of a block with its control area: the example's text block, then the control area. */
-    public static final int OBJECT_SIZE = (int) TextLayout.BYTE_SIZE;
+    public static final int OBJECT_SIZE = 8256; // TextLayout.BYTE_SIZE, a constant for javadoc and switch labels
 
     private final SharedMemory memory;
     /** The control area's primitives; null for a block without one. */

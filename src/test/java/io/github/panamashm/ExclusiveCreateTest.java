@@ -215,7 +215,7 @@ class ExclusiveCreateTest {
             Files.write(file, new byte[100]);
             SharedMemoryException e = assertThrows(SharedMemoryException.class, () -> SharedString.create(name));
             assertEquals("create(\"/" + name + "\") refused: an object of 100 bytes exists with no process"
-                    + " attached, not a block of 4096 bytes; it was left alone (if it is a block of another size left by a"
+                    + " attached, not a block of 8256 bytes (or the example's 4096); it was left alone (if it is a block of another size left by a"
                     + " process that died, remove /dev/shm/" + name + ")", e.getMessage());
             assertEquals(100, Files.size(file));
         } finally {
@@ -296,12 +296,13 @@ class ExclusiveCreateTest {
         String name = TestNames.unique("doc-text-large");
         try (SharedMemory holder = SharedMemory.openOrCreate(name, 4 * SharedString.BYTE_SIZE);
              SharedString text = SharedString.openExisting(name)) {
-            assertEquals(SharedString.BYTE_SIZE, text.memory().byteSize());
+            assertTrue(text.hasControlArea(), "a larger block has room for the control area");
+            assertEquals(SharedString.OBJECT_SIZE, text.memory().byteSize());
             assertEquals(SharedString.MAX_LENGTH, text.set("x".repeat(3 * SharedString.MAX_LENGTH)));
             assertEquals(0, holder.segment().get(ValueLayout.JAVA_CHAR, 2L * SharedString.MAX_LENGTH),
                     "the NUL ends the text at unit 2047");
-            assertEquals(0, holder.segment().get(ValueLayout.JAVA_LONG, SharedString.BYTE_SIZE),
-                    "nothing written past the text block");
+            assertEquals(0, holder.segment().get(ValueLayout.JAVA_LONG, SharedString.OBJECT_SIZE),
+                    "nothing written past the text block and its control area");
         }
         Backends.assertGone(name);
     }
@@ -314,7 +315,7 @@ class ExclusiveCreateTest {
         try (SharedMemory holder = SharedMemory.openOrCreate(name, 100)) {
             assertTrue(holder.created());
             SharedMemoryException e = assertThrows(SharedMemoryException.class, () -> SharedString.openExisting(name));
-            assertTrue(e.getMessage().contains("fewer than the 4096 asked for"), e.getMessage());
+            assertTrue(e.getMessage().contains("the block has 100 bytes, fewer than the 8256 asked for (or exactly the example's 4096)"), e.getMessage());
         }
         Backends.assertGone(name);
     }

@@ -52,6 +52,7 @@ class TextLayoutProofTest {
     @DisplayName("the C peer's struct shm_text and LIVENESS_BASE are TextLayout's, on x86_64 and aarch64")
     void theCStructIsTheJavaLayout() throws IOException {
         assertEquals(8256, TextLayout.BYTE_SIZE);
+        assertEquals(io.github.panamashm.SharedString.OBJECT_SIZE, TextLayout.BYTE_SIZE, "the public constant is the layout's size");
         assertEquals(0, TextLayout.COPY0, "the example's text stays at offset 0");
         for (List<String> cc : List.of(compiler("x86_64-linux-gnu", "x86_64-linux-gnu-gcc", "gcc"),
                 compiler("aarch64-linux-gnu", "aarch64-linux-gnu-gcc"))) {

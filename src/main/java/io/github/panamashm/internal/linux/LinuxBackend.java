@@ -199,7 +199,8 @@ public final class LinuxBackend implements Backend {
                         if (st.size() != 0 && st.size() != byteSize && st.size() != exampleSize) {
                             throw new SharedMemoryException(call, object, "an object of " + st.size()
                                     + " bytes exists with no process attached, not a block of " + byteSize
-                                    + " bytes; it was left alone (if it is a block of another size left by a process"
+                                    + " bytes" + (exampleSize == 0 ? "" : " (or the example's " + exampleSize + ")")
+                                    + "; it was left alone (if it is a block of another size left by a process"
                                     + " that died, remove " + location(name) + ")");
                         }
                         unlinkOnFailure = true;
