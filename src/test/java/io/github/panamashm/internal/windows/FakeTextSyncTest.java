@@ -32,7 +32,7 @@ class FakeTextSyncTest extends TextSyncContractTest {
 
     @Override
     int pingPongRounds() {
-        return 5000;
+        return Integer.getInteger("wsync.rounds", 5000); // fewer for mutation testing, where each mutant reruns it
     }
 
     private static SharedString open(FakeKernel32 k, String name, Duration peer) throws Exception {
