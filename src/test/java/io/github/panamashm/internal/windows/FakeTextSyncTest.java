@@ -107,7 +107,9 @@ class FakeTextSyncTest extends TextSyncContractTest {
                 if (call.equals("ReleaseMutex")) { // still owned by this thread: release it as the set could not
                     k.ReleaseMutex(k.lastErrorState(), java.lang.foreign.MemorySegment.ofAddress(mutexOf(k)));
                 }
-                s.set("after " + call);
+                // From another thread: the failed set must have let go of the attachment's own lock too.
+                Thread t = Thread.ofPlatform().start(() -> s.set("after " + call));
+                t.join(10_000);
                 assertEquals("after " + call, s.get());
             }
         }

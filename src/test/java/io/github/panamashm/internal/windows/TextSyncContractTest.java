@@ -160,6 +160,25 @@ abstract class TextSyncContractTest {
     }
 
     @Test
+    @DisplayName("a virtual thread's set waits for a live holder without blocking in the kernel, and completes when it lets go")
+    void virtualWriterWaitsForTheHolder() throws Exception {
+        SimulatedProcess a = start(), b = start();
+        String name = name("virtual");
+        SharedString sa = text(a, name);
+        Win32Calls.Result m = b.calls().openMutex(WindowsTextSync.mutexName(name), Kernel32.SYNCHRONIZE
+                | Kernel32.MUTEX_MODIFY_STATE);
+        assertEquals(Kernel32.WAIT_OBJECT_0, (int) b.calls().waitForSingleObject(m.value(), 0).value());
+        Thread writer = Thread.ofVirtual().start(() -> sa.set("from a virtual thread"));
+        writer.join(Duration.ofMillis(300));
+        assertTrue(writer.isAlive(), "it waits while b holds the mutex");
+        assertEquals("", sa.get());
+        assertEquals(1, b.calls().releaseMutex(m.value()).value());
+        writer.join(Duration.ofSeconds(20));
+        assertFalse(writer.isAlive());
+        assertEquals(new SharedString.Snapshot("from a virtual thread", 1), sa.snapshot());
+    }
+
+    @Test
     @DisplayName("sets from two processes and two threads of one are serialised: every read is a text some set stored whole")
     void concurrentSetsNeverTear() throws Exception {
         SimulatedProcess a = start(), b = start();
