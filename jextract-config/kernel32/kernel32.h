@@ -4,6 +4,7 @@
 #include <memoryapi.h> /* OpenFileMappingW, MapViewOfFile, UnmapViewOfFile, VirtualQuery, FILE_MAP_* */
 #include <handleapi.h> /* CloseHandle, INVALID_HANDLE_VALUE */
 #include <winbase.h>   /* CreateFileMappingW, FormatMessageW, LocalFree, FORMAT_MESSAGE_* */
-#include <synchapi.h>  /* OpenEventW, OpenMutexW, OpenSemaphoreW, OpenWaitableTimerW */
+#include <synchapi.h>  /* OpenEventW, OpenMutexW, OpenSemaphoreW, OpenWaitableTimerW, CreateMutexW, ReleaseMutex,
+                          CreateEventW, SetEvent, WaitForSingleObject */
 #include <jobapi2.h>   /* OpenJobObjectW */
 #include <processthreadsapi.h> /* GetCurrentProcess */

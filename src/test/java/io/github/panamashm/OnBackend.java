@@ -27,6 +27,13 @@ public final class OnBackend {
         return SharedMemory.openExisting(backend, os, name, SharedMemory.Option.mode(options));
     }
 
+    /** {@return a text block with its control area where the backend makes one, as {@code SharedString.open} does} */
+    public SharedString openText(io.github.panamashm.internal.Backend.TextOpen how, String name,
+                                 java.time.Duration peerTimeout, SharedMemory.Option... options) throws IOException {
+        return new SharedString(SharedMemory.openText(backend, os, how, name, SharedMemory.Option.mode(options),
+                peerTimeout));
+    }
+
     public SharedString openString(String name, SharedMemory.Option... options) throws IOException {
         return new SharedString(openOrCreate(name, SharedString.BYTE_SIZE, options));
     }

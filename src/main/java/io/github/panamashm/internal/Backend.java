@@ -98,7 +98,8 @@ public interface Backend {
      * another size, smaller than the full size, is refused. The attachment's {@link Attachment#textSync()}
      * gives the primitives when the block has its control area.
      *
-     * <p>This default is for a backend without those primitives: it attaches the example's
+     * <p>Linux and Windows override it. This default is for a backend without those primitives: it attaches the
+     * example's
      * {@value TextLayout#EXAMPLE_BYTES} bytes as {@link #openOrCreate(String, long, int)} does, so set and get
      * work unsynchronised, as in the example.
      *

@@ -56,6 +56,7 @@ public final class LatchedText {
     public static int write(MemorySegment block, TextSync sync, String text, Duration timeout) {
         int n = TextBlock.fittingLength(text, CAPACITY);
         boolean someoneWaits;
+        long published;
         sync.lock(block, timeout);
         try {
             long seq = turnReadersToCopy1(block);
@@ -67,13 +68,14 @@ public final class LatchedText {
             VarHandle.storeStoreFence(); // copy1 changes only after seq turned readers to copy0
             TextBlock.copyStored(block, COPY0, COPY1, n);
             DONE.setRelease(block, 0L, seq);
+            published = seq;
         } finally {
             sync.unlock(block);
         }
         // Woken after the lock is free: a waiter that answers at once (a ping-pong) must not find it taken by a
         // writer the scheduler preempted for it.
         if (someoneWaits) {
-            sync.wakeAll(block);
+            sync.wake(block, published);
         }
         return n;
     }

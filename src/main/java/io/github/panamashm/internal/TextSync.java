@@ -9,9 +9,9 @@ import java.time.Duration;
  * (the latch, the waiter count, who wakes whom) is {@link LatchedText}'s, the same on every OS.
  *
  * <p>Linux: {@code LinuxTextSync}, a compare-and-swap lock word whose holder's death shows through the
- * per-attacher liveness lock, and {@code futex(2)}. Windows (not yet: its backend makes no control area, so
- * {@code SharedString} refuses versions and waits there): a named mutex, whose {@code WAIT_ABANDONED} says the
- * last writer died, and named events.
+ * per-attacher liveness lock, and {@code futex(2)}. Windows: {@code WindowsTextSync}, a named mutex, whose
+ * {@code WAIT_ABANDONED} says the last writer died, and one named manual-reset event per generation of
+ * {@code seq}, which a writer sets once and nobody resets.
  *
  * <p>Every method is called with {@code block}, the mapping of at least {@link TextLayout#BYTE_SIZE} bytes,
  * only while the caller holds the block (between {@code SharedMemory}'s acquire and release), so the mapping
@@ -33,8 +33,23 @@ public interface TextSync {
     /** Releases what {@link #lock} took. */
     void unlock(MemorySegment block);
 
-    /** Wakes every thread, of every process, sleeping in {@link #await} on this block. */
+    /**
+     * Wakes the threads sleeping in {@link #await} for {@link #close}-like reasons: at least this attachment's,
+     * promptly where the OS allows it. Linux wakes every process's sleepers (they look and sleep again);
+     * Windows has no such wake without waking the other processes' waiters for nothing, and does nothing: its
+     * sleepers see the change within their slice.
+     */
     void wakeAll(MemorySegment block);
+
+    /**
+     * A writer's wake, after it made {@code seq} {@code published} and released the lock: wakes every thread, of
+     * every process, sleeping in {@link #await} on an earlier value of the word, the one the set started from
+     * ({@code published - 2}) or the odd one of the set itself ({@code published - 1}). Only called when the
+     * waiter count was not 0.
+     */
+    default void wake(MemorySegment block, long published) {
+        wakeAll(block);
+    }
 
     /**
      * Sleeps while the futex word (the low 32 bits of {@code seq}) equals {@code expected}, at most {@code nanos};

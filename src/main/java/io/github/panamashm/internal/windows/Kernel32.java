@@ -72,6 +72,29 @@ public final class Kernel32 {
     /** {@code JOB_OBJECT_QUERY}: the least right that opens a job object. */
     public static final int JOB_OBJECT_QUERY = 0x0004;
 
+    // <winnt.h>: mutex and event rights
+    /** {@code MUTEX_MODIFY_STATE}: release the mutex (with {@link #SYNCHRONIZE}, to take it, all a writer needs). */
+    public static final int MUTEX_MODIFY_STATE = 0x0001;
+    /** {@code MUTEX_ALL_ACCESS}: every mutex right; what CreateMutexW asks for on an existing mutex. */
+    public static final int MUTEX_ALL_ACCESS = 0x1F0001;
+    /** {@code EVENT_MODIFY_STATE}: set or reset the event (what a writer needs to wake). */
+    public static final int EVENT_MODIFY_STATE = 0x0002;
+    /** {@code EVENT_ALL_ACCESS}: every event right; what CreateEventW asks for on an existing event. */
+    public static final int EVENT_ALL_ACCESS = 0x1F0003;
+
+    // <winbase.h> / <synchapi.h>: what WaitForSingleObject returns
+    /** {@code WAIT_OBJECT_0}: the object was signalled (a mutex: the caller owns it now). */
+    public static final int WAIT_OBJECT_0 = 0x00000000;
+    /**
+     * {@code WAIT_ABANDONED}: the mutex's owning thread ended without releasing it (its process died); the caller
+     * owns it now, and what it guarded may be half-done.
+     */
+    public static final int WAIT_ABANDONED = 0x00000080;
+    /** {@code WAIT_TIMEOUT}: the timeout passed with the object not signalled. */
+    public static final int WAIT_TIMEOUT = 0x00000102;
+    /** {@code WAIT_FAILED}: the wait failed; the last error says why. */
+    public static final int WAIT_FAILED = 0xFFFFFFFF;
+
     // <winnt.h>: MEMORY_BASIC_INFORMATION.State
     /** {@code MEM_COMMIT}: the pages have storage; touching them is safe. */
     public static final int MEM_COMMIT = 0x1000;
@@ -118,6 +141,8 @@ public final class Kernel32 {
     public static final int ERROR_BAD_PATHNAME = 161;
     /** {@code ERROR_ALREADY_EXISTS} (183): set by a <em>successful</em> CreateFileMappingW that opened an existing object. */
     public static final int ERROR_ALREADY_EXISTS = 183;
+    /** {@code ERROR_NOT_OWNER} (288): ReleaseMutex by a thread that does not own the mutex. */
+    public static final int ERROR_NOT_OWNER = 288;
     /** {@code ERROR_FILENAME_EXCED_RANGE} (206). */
     public static final int ERROR_FILENAME_EXCED_RANGE = 206;
     /** {@code ERROR_INVALID_ADDRESS} (487). */
@@ -284,6 +309,22 @@ public final class Kernel32 {
 
         @CFunction("HANDLE WINAPI OpenJobObjectW(DWORD, BOOL, LPCWSTR)")
         public static final FunctionDescriptor OpenJobObjectW = FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
+
+        @CFunction("HANDLE WINAPI CreateMutexW(LPSECURITY_ATTRIBUTES, BOOL, LPCWSTR)")
+        public static final FunctionDescriptor CreateMutexW = FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
+
+        @CFunction("BOOL WINAPI ReleaseMutex(HANDLE)")
+        public static final FunctionDescriptor ReleaseMutex = FunctionDescriptor.of(JAVA_INT, ADDRESS);
+
+        @CFunction("HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES, BOOL, BOOL, LPCWSTR)")
+        public static final FunctionDescriptor CreateEventW =
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
+
+        @CFunction("BOOL WINAPI SetEvent(HANDLE)")
+        public static final FunctionDescriptor SetEvent = FunctionDescriptor.of(JAVA_INT, ADDRESS);
+
+        @CFunction("DWORD WINAPI WaitForSingleObject(HANDLE, DWORD)")
+        public static final FunctionDescriptor WaitForSingleObject = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT);
     }
 
     private static final class CreateFileMappingW$ {
@@ -560,6 +601,106 @@ public final class Kernel32 {
                                      MemorySegment lpName) {
         try {
             return (MemorySegment) OpenJobObjectW$.HANDLE.invokeExact(lastErrorState, dwDesiredAccess, bInheritHandle, lpName);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class CreateMutexW$ {
+        static final MethodHandle HANDLE = downcall("CreateMutexW", Descriptors.CreateMutexW, true);
+    }
+
+    /**
+     * {@code HANDLE CreateMutexW(LPSECURITY_ATTRIBUTES lpMutexAttributes, BOOL bInitialOwner, LPCWSTR lpName);}
+     *
+     * @return the handle, or NULL; on success the last error is {@link #ERROR_ALREADY_EXISTS} when the mutex
+     *         existed ({@code bInitialOwner} is then ignored); {@link #ERROR_INVALID_HANDLE} when the name belongs
+     *         to another object type; {@link #ERROR_ACCESS_DENIED} when it exists and denies
+     *         {@link #MUTEX_ALL_ACCESS}
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-createmutexw">CreateMutexW</a>
+     */
+    public static MemorySegment CreateMutexW(MemorySegment lastErrorState, MemorySegment lpMutexAttributes,
+                                             int bInitialOwner, MemorySegment lpName) {
+        try {
+            return (MemorySegment) CreateMutexW$.HANDLE.invokeExact(lastErrorState, lpMutexAttributes, bInitialOwner,
+                    lpName);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class ReleaseMutex$ {
+        static final MethodHandle HANDLE = downcall("ReleaseMutex", Descriptors.ReleaseMutex, true);
+    }
+
+    /**
+     * {@code BOOL ReleaseMutex(HANDLE hMutex);} Only the owning thread may release a mutex.
+     *
+     * @return nonzero on success; 0 with {@link #ERROR_NOT_OWNER} when the calling thread does not own it
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-releasemutex">ReleaseMutex</a>
+     */
+    public static int ReleaseMutex(MemorySegment lastErrorState, MemorySegment hMutex) {
+        try {
+            return (int) ReleaseMutex$.HANDLE.invokeExact(lastErrorState, hMutex);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class CreateEventW$ {
+        static final MethodHandle HANDLE = downcall("CreateEventW", Descriptors.CreateEventW, true);
+    }
+
+    /**
+     * {@code HANDLE CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset, BOOL bInitialState,
+     * LPCWSTR lpName);}
+     *
+     * @return the handle, or NULL; as {@link #CreateMutexW}, {@link #ERROR_ALREADY_EXISTS} on success when the
+     *         event existed (its reset mode and state are then its own)
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-createeventw">CreateEventW</a>
+     */
+    public static MemorySegment CreateEventW(MemorySegment lastErrorState, MemorySegment lpEventAttributes,
+                                             int bManualReset, int bInitialState, MemorySegment lpName) {
+        try {
+            return (MemorySegment) CreateEventW$.HANDLE.invokeExact(lastErrorState, lpEventAttributes, bManualReset,
+                    bInitialState, lpName);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class SetEvent$ {
+        static final MethodHandle HANDLE = downcall("SetEvent", Descriptors.SetEvent, true);
+    }
+
+    /**
+     * {@code BOOL SetEvent(HANDLE hEvent);} A manual-reset event stays signalled, releasing every wait, until reset.
+     *
+     * @return nonzero on success
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-setevent">SetEvent</a>
+     */
+    public static int SetEvent(MemorySegment lastErrorState, MemorySegment hEvent) {
+        try {
+            return (int) SetEvent$.HANDLE.invokeExact(lastErrorState, hEvent);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    private static final class WaitForSingleObject$ {
+        static final MethodHandle HANDLE = downcall("WaitForSingleObject", Descriptors.WaitForSingleObject, true);
+    }
+
+    /**
+     * {@code DWORD WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);}
+     *
+     * @return {@link #WAIT_OBJECT_0}, {@link #WAIT_ABANDONED} (a mutex whose owner died), {@link #WAIT_TIMEOUT}, or
+     *         {@link #WAIT_FAILED} with the last error
+     * @see <a href="https://learn.microsoft.com/windows/win32/api/synchapi/nf-synchapi-waitforsingleobject">WaitForSingleObject</a>
+     */
+    public static int WaitForSingleObject(MemorySegment lastErrorState, MemorySegment hHandle, int dwMilliseconds) {
+        try {
+            return (int) WaitForSingleObject$.HANDLE.invokeExact(lastErrorState, hHandle, dwMilliseconds);
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -105,6 +105,33 @@ final class NativeWin32 implements Win32 {
     }
 
     @Override
+    public MemorySegment CreateMutexW(MemorySegment lastErrorState, MemorySegment lpMutexAttributes,
+                                      int bInitialOwner, MemorySegment lpName) {
+        return Kernel32.CreateMutexW(lastErrorState, lpMutexAttributes, bInitialOwner, lpName);
+    }
+
+    @Override
+    public int ReleaseMutex(MemorySegment lastErrorState, MemorySegment hMutex) {
+        return Kernel32.ReleaseMutex(lastErrorState, hMutex);
+    }
+
+    @Override
+    public MemorySegment CreateEventW(MemorySegment lastErrorState, MemorySegment lpEventAttributes,
+                                      int bManualReset, int bInitialState, MemorySegment lpName) {
+        return Kernel32.CreateEventW(lastErrorState, lpEventAttributes, bManualReset, bInitialState, lpName);
+    }
+
+    @Override
+    public int SetEvent(MemorySegment lastErrorState, MemorySegment hEvent) {
+        return Kernel32.SetEvent(lastErrorState, hEvent);
+    }
+
+    @Override
+    public int WaitForSingleObject(MemorySegment lastErrorState, MemorySegment hHandle, int dwMilliseconds) {
+        return Kernel32.WaitForSingleObject(lastErrorState, hHandle, dwMilliseconds);
+    }
+
+    @Override
     public int OpenProcessToken(MemorySegment lastErrorState, MemorySegment ProcessHandle, int DesiredAccess,
                                 MemorySegment TokenHandle) {
         return Advapi32.OpenProcessToken(lastErrorState, ProcessHandle, DesiredAccess, TokenHandle);

@@ -65,6 +65,19 @@ interface Win32 {
     MemorySegment OpenJobObjectW(MemorySegment lastErrorState, int dwDesiredAccess, int bInheritHandle,
                                  MemorySegment lpName);
 
+    // kernel32: SharedString's writers' mutex and wake events
+    MemorySegment CreateMutexW(MemorySegment lastErrorState, MemorySegment lpMutexAttributes, int bInitialOwner,
+                               MemorySegment lpName);
+
+    int ReleaseMutex(MemorySegment lastErrorState, MemorySegment hMutex);
+
+    MemorySegment CreateEventW(MemorySegment lastErrorState, MemorySegment lpEventAttributes, int bManualReset,
+                               int bInitialState, MemorySegment lpName);
+
+    int SetEvent(MemorySegment lastErrorState, MemorySegment hEvent);
+
+    int WaitForSingleObject(MemorySegment lastErrorState, MemorySegment hHandle, int dwMilliseconds);
+
     // advapi32: the process's user and an object's owner and DACL
     int OpenProcessToken(MemorySegment lastErrorState, MemorySegment ProcessHandle, int DesiredAccess,
                          MemorySegment TokenHandle);

@@ -117,18 +117,97 @@ final class Win32Calls {
     Result createFileMapping(String name, long maximumSize, byte[] securityDescriptor, int flProtect) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = state(arena);
-            MemorySegment attributes = MemorySegment.NULL;
-            if (securityDescriptor != null) {
-                attributes = arena.allocate(SECURITY_ATTRIBUTES);
-                attributes.set(JAVA_INT, SECURITY_ATTRIBUTES.byteOffset(groupElement("nLength")),
-                        (int) SECURITY_ATTRIBUTES.byteSize());
-                MemorySegment descriptor = arena.allocate(securityDescriptor.length, 8); // its DWORDs aligned
-                MemorySegment.copy(securityDescriptor, 0, descriptor, JAVA_BYTE, 0, securityDescriptor.length);
-                attributes.set(ADDRESS, SECURITY_ATTRIBUTES.byteOffset(groupElement("lpSecurityDescriptor")), descriptor);
-            }
+            MemorySegment attributes = attributes(arena, securityDescriptor);
             MemorySegment h = win32.CreateFileMappingW(state, INVALID_HANDLE, attributes, flProtect,
                     (int) (maximumSize >>> 32), (int) maximumSize, wideString(arena, name));
             return new Result(h.address(), win32.lastError(state));
+        }
+    }
+
+    /** @return a {@code SECURITY_ATTRIBUTES} holding {@code securityDescriptor}, or NULL when it is null */
+    private static MemorySegment attributes(Arena arena, byte[] securityDescriptor) {
+        if (securityDescriptor == null) {
+            return MemorySegment.NULL;
+        }
+        MemorySegment attributes = arena.allocate(SECURITY_ATTRIBUTES);
+        attributes.set(JAVA_INT, SECURITY_ATTRIBUTES.byteOffset(groupElement("nLength")),
+                (int) SECURITY_ATTRIBUTES.byteSize());
+        MemorySegment descriptor = arena.allocate(securityDescriptor.length, 8); // its DWORDs aligned
+        MemorySegment.copy(securityDescriptor, 0, descriptor, JAVA_BYTE, 0, securityDescriptor.length);
+        attributes.set(ADDRESS, SECURITY_ATTRIBUTES.byteOffset(groupElement("lpSecurityDescriptor")), descriptor);
+        return attributes;
+    }
+
+    /**
+     * {@code CreateMutexW(sa, FALSE, name)}: a mutex nobody owns yet, or the existing one
+     * ({@link Kernel32#ERROR_ALREADY_EXISTS}).
+     */
+    Result createMutex(String name, byte[] securityDescriptor) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            MemorySegment h = win32.CreateMutexW(state, attributes(arena, securityDescriptor), 0,
+                    wideString(arena, name));
+            return new Result(h.address(), win32.lastError(state));
+        }
+    }
+
+    /** {@code OpenMutexW(desiredAccess, FALSE, name)}. */
+    Result openMutex(String name, int desiredAccess) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            MemorySegment h = win32.OpenMutexW(state, desiredAccess, 0, wideString(arena, name));
+            return new Result(h.address(), win32.lastError(state));
+        }
+    }
+
+    /** {@code ReleaseMutex(mutex)}. */
+    Result releaseMutex(long mutex) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            int ok = win32.ReleaseMutex(state, MemorySegment.ofAddress(mutex));
+            return new Result(ok, win32.lastError(state));
+        }
+    }
+
+    /** {@code CreateEventW(sa, TRUE, FALSE, name)}: a manual-reset event, not set, or the existing one. */
+    Result createEvent(String name, byte[] securityDescriptor) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            MemorySegment h = win32.CreateEventW(state, attributes(arena, securityDescriptor), 1, 0,
+                    wideString(arena, name));
+            return new Result(h.address(), win32.lastError(state));
+        }
+    }
+
+    /** {@code OpenEventW(desiredAccess, FALSE, name)}. */
+    Result openEvent(String name, int desiredAccess) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            MemorySegment h = win32.OpenEventW(state, desiredAccess, 0, wideString(arena, name));
+            return new Result(h.address(), win32.lastError(state));
+        }
+    }
+
+    /** {@code SetEvent(event)}. */
+    Result setEvent(long event) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            int ok = win32.SetEvent(state, MemorySegment.ofAddress(event));
+            return new Result(ok, win32.lastError(state));
+        }
+    }
+
+    /**
+     * {@code WaitForSingleObject(handle, milliseconds)}.
+     *
+     * @return a Result whose {@code value} is what the function returned ({@link Kernel32#WAIT_OBJECT_0} is 0, so
+     *         {@link Result#failed()} means nothing here) and whose last error matters for {@link Kernel32#WAIT_FAILED}
+     */
+    Result waitForSingleObject(long handle, int milliseconds) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            int r = win32.WaitForSingleObject(state, MemorySegment.ofAddress(handle), milliseconds);
+            return new Result(Integer.toUnsignedLong(r), win32.lastError(state));
         }
     }
 

@@ -38,6 +38,7 @@ final class Win32Errors {
             Map.entry(Kernel32.ERROR_INVALID_NAME, "The filename, directory name, or volume label syntax is incorrect."),
             Map.entry(Kernel32.ERROR_BAD_PATHNAME, "The specified path is invalid."),
             Map.entry(Kernel32.ERROR_ALREADY_EXISTS, "Cannot create a file when that file already exists."),
+            Map.entry(Kernel32.ERROR_NOT_OWNER, "Attempt to release mutex not owned by caller."),
             Map.entry(Kernel32.ERROR_FILENAME_EXCED_RANGE, "The filename or extension is too long."),
             Map.entry(Kernel32.ERROR_INVALID_ADDRESS, "Attempt to access invalid address."),
             Map.entry(Kernel32.ERROR_PRIVILEGE_NOT_HELD, "A required privilege is not held by the client."),

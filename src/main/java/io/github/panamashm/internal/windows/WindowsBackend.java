@@ -4,6 +4,9 @@ import io.github.panamashm.SharedMemoryAlreadyExistsException;
 import io.github.panamashm.SharedMemoryException;
 import io.github.panamashm.internal.Attachment;
 import io.github.panamashm.internal.Backend;
+import io.github.panamashm.internal.Names;
+import io.github.panamashm.internal.TextLayout;
+import io.github.panamashm.internal.TextSync;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -98,16 +101,59 @@ public final class WindowsBackend implements Backend {
 
     @Override
     public Attachment openOrCreate(String name, long byteSize, int mode) throws IOException {
-        return createFileMapping(name, byteSize, mode, false);
+        return createFileMapping(name, byteSize, 0, mode, false);
     }
 
     @Override
     public Attachment create(String name, long byteSize, int mode) throws IOException {
-        return createFileMapping(name, byteSize, mode, true);
+        return createFileMapping(name, byteSize, 0, mode, true);
     }
 
-    /** @param exclusive refuse a mapping that exists already, closing the handle that came with it */
-    private Attachment createFileMapping(String name, long byteSize, int mode, boolean exclusive) throws IOException {
+    /**
+     * A text block: created with its control area ({@link TextLayout#BYTE_SIZE} bytes) and its writers' mutex
+     * ({@link WindowsTextSync}); an existing one is used whole when it has at least that many bytes, and as the
+     * example's 4096 bytes, without control area, when it has exactly those (a section's size is fixed by its
+     * creator, so such a block stays one). Windows frees a section with its last handle, so there is no abandoned
+     * block to reset, and nothing here waits for another process: {@code deadline} is unused.
+     *
+     * @throws IllegalArgumentException when a name derived from {@code name} would be longer than Windows names
+     *                                  may be ({@link Names#WINDOWS_NAME_UNITS})
+     */
+    @Override
+    public Attachment attachText(TextOpen how, String name, int mode, long deadline) throws IOException {
+        if (name.length() + WindowsTextSync.LONGEST_SUFFIX > Names.WINDOWS_NAME_UNITS) {
+            throw new IllegalArgumentException("a text block's name is at most " + (Names.WINDOWS_NAME_UNITS
+                    - WindowsTextSync.LONGEST_SUFFIX) + " UTF-16 units on Windows, so that the names of its mutex and"
+                    + " events (the name and up to " + WindowsTextSync.LONGEST_SUFFIX + " more) fit; was "
+                    + name.length());
+        }
+        WindowsAttachment a = switch (how) {
+            case OPEN_OR_CREATE -> createFileMapping(name, TextLayout.BYTE_SIZE, TextLayout.EXAMPLE_BYTES, mode, false);
+            case CREATE -> createFileMapping(name, TextLayout.BYTE_SIZE, TextLayout.EXAMPLE_BYTES, mode, true);
+            case OPEN_EXISTING -> openExisting(name, mode, TextLayout.BYTE_SIZE, TextLayout.EXAMPLE_BYTES);
+        };
+        if (a.byteSize() < TextLayout.BYTE_SIZE) {
+            return a; // the example's block: no control area
+        }
+        boolean done = false;
+        try {
+            a.sync = WindowsTextSync.open(calls, name, token(name).user(), sharedWithEveryone(mode));
+            done = true;
+            return a;
+        } finally {
+            if (!done) {
+                a.detach();
+            }
+        }
+    }
+
+    /**
+     * @param exampleSize 0, or a smaller size also accepted from an existing block, which is then mapped with that
+     *                    size (a text block of the example's layout)
+     * @param exclusive   refuse a mapping that exists already, closing the handle that came with it
+     */
+    private WindowsAttachment createFileMapping(String name, long byteSize, long exampleSize, int mode,
+                                                boolean exclusive) throws IOException {
         boolean everyone = sharedWithEveryone(mode);
         Win32Calls.Token token = token(name);
         Win32Calls.Result mapping = calls.createFileMapping(name, byteSize,
@@ -120,7 +166,7 @@ public final class WindowsBackend implements Backend {
                     throw new SharedMemoryAlreadyExistsException(name, "CreateFileMappingW(\"" + name + "\") was"
                             + " denied and OpenFileMappingW opened it: another user's block");
                 }
-                return attach(name, opened.value(), false, byteSize, token, everyone);
+                return attach(name, "openOrCreate", opened.value(), false, byteSize, exampleSize, token, everyone);
             }
         }
         if (mapping.failed()) {
@@ -131,11 +177,18 @@ public final class WindowsBackend implements Backend {
             calls.closeHandle(mapping.value());
             throw Win32Errors.alreadyExists("CreateFileMappingW", name, mapping.lastError(), calls);
         }
-        return attach(name, mapping.value(), created, byteSize, token, everyone);
+        return attach(name, "openOrCreate", mapping.value(), created, byteSize, exampleSize,
+                token, everyone);
     }
 
     @Override
     public Attachment openExisting(String name, int mode) throws IOException {
+        return openExisting(name, mode, 0, 0);
+    }
+
+    /** @param minimumSize 0: map the whole block; else as {@link #attach}, and {@code exampleSize} with it */
+    private WindowsAttachment openExisting(String name, int mode, long minimumSize, long exampleSize)
+            throws IOException {
         boolean everyone = sharedWithEveryone(mode);
         Win32Calls.Token token = token(name);
         Win32Calls.Result mapping = calls.openFileMapping(name, OPEN_ACCESS);
@@ -146,7 +199,7 @@ public final class WindowsBackend implements Backend {
             }
             throw Win32Errors.exception("OpenFileMappingW", name, error, calls, kindHint(name, error));
         }
-        return attach(name, mapping.value(), false, 0, token, everyone);
+        return attach(name, "openExisting", mapping.value(), false, minimumSize, exampleSize, token, everyone);
     }
 
     /**
@@ -198,10 +251,11 @@ public final class WindowsBackend implements Backend {
      *
      * @param minimumSize for an existing block, refuse it when smaller than this (0: no minimum); for a new one,
      *                    the size to map
+     * @param exampleSize 0, or a size below {@code minimumSize} accepted too from an existing block whose size, in
+     *                    whole pages, is exactly that: the segment then has that size
      */
-    private Attachment attach(String name, long handle, boolean created, long minimumSize, Win32Calls.Token token,
-                              boolean everyone) throws IOException {
-        String call = minimumSize == 0 ? "openExisting" : "openOrCreate";
+    private WindowsAttachment attach(String name, String call, long handle, boolean created, long minimumSize,
+                                     long exampleSize, Win32Calls.Token token, boolean everyone) throws IOException {
         long view = 0;
         boolean attached = false;
         try {
@@ -214,6 +268,10 @@ public final class WindowsBackend implements Backend {
             }
             view = mapped.value();
             long size = created ? minimumSize : committedSize(name, call, view);
+            if (size < minimumSize && size == exampleSize) {
+                attached = true;
+                return new WindowsAttachment(name, handle, view, exampleSize, false);
+            }
             if (size < minimumSize) {
                 throw new SharedMemoryException(call, name, "the block has " + size + " bytes (whole pages), fewer"
                         + " than the " + minimumSize + " asked for");
@@ -273,6 +331,8 @@ public final class WindowsBackend implements Backend {
         private final String name;
         private final long handle;
         private final long view;
+        /** A text block's writers' mutex and waits, or null. */
+        private WindowsTextSync sync;
 
         WindowsAttachment(String name, long handle, long view, long byteSize, boolean created) {
             super(MemorySegment.ofAddress(view), byteSize, created);
@@ -282,14 +342,29 @@ public final class WindowsBackend implements Backend {
         }
 
         @Override
+        public TextSync textSync() {
+            return sync;
+        }
+
+        /**
+         * Unmaps the view, closes the mapping's handle, then the mutex's: each even when an earlier step failed. No
+         * thread can be in a call on the mutex by now, so the order matters only to the kernel objects' names,
+         * which live while any attacher holds them, and attachers hold both.
+         */
+        @Override
         public void detach() throws IOException {
             Win32Calls.Result unmapped = calls.unmapViewOfFile(view);
             Win32Calls.Result closed = calls.closeHandle(handle); // even when unmapping failed
+            Win32Calls.Result mutexClosed = sync == null ? null : sync.close();
             if (unmapped.failed()) {
                 throw Win32Errors.exception("UnmapViewOfFile", name, unmapped.lastError(), calls);
             }
             if (closed.failed()) {
                 throw Win32Errors.exception("CloseHandle", name, closed.lastError(), calls);
+            }
+            if (mutexClosed != null && mutexClosed.failed()) {
+                throw Win32Errors.exception("CloseHandle", WindowsTextSync.printable(WindowsTextSync.mutexName(name)),
+                        mutexClosed.lastError(), calls);
             }
         }
     }

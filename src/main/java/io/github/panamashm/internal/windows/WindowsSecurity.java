@@ -95,6 +95,22 @@ final class WindowsSecurity {
      *         Authenticated Users when {@code everyone})
      */
     static byte[] descriptor(byte[] owner, boolean everyone) {
+        return descriptor(owner, everyone, Kernel32.SECTION_ALL_ACCESS, SHARED_ACCESS);
+    }
+
+    /** What Authenticated Users may do with the writers' mutex of a block shared with everyone: take and release it. */
+    static final int SHARED_MUTEX_ACCESS = Kernel32.SYNCHRONIZE | Kernel32.MUTEX_MODIFY_STATE;
+    /** What Authenticated Users may do with a wake event of a block shared with everyone: wait on it and set it. */
+    static final int SHARED_EVENT_ACCESS = Kernel32.SYNCHRONIZE | Kernel32.EVENT_MODIFY_STATE;
+
+    /**
+     * The descriptor of {@link #descriptor(byte[], boolean)} for an object of another type (the text block's mutex
+     * and events): the same owner and trustees, with that type's rights.
+     *
+     * @param allAccess    what {@code owner} and SYSTEM get: every right of the type
+     * @param sharedAccess what Authenticated Users get when {@code everyone}
+     */
+    static byte[] descriptor(byte[] owner, boolean everyone, int allAccess, int sharedAccess) {
         List<byte[]> trustees = everyone ? List.of(owner, SYSTEM, AUTHENTICATED_USERS) : List.of(owner, SYSTEM);
         int aclSize = (int) ACL.byteSize();
         for (byte[] t : trustees) {
@@ -119,7 +135,7 @@ final class WindowsSecurity {
             acl.set(ValueLayout.JAVA_BYTE, ace + at(ACE_HEADER, "AceType"), (byte) Advapi32.ACCESS_ALLOWED_ACE_TYPE);
             acl.set(WORD, ace + at(ACE_HEADER, "AceSize"), (short) aceSize);
             acl.set(DWORD, ace + at(ACCESS_ALLOWED_ACE, "Mask"),
-                    t == AUTHENTICATED_USERS ? SHARED_ACCESS : Kernel32.SECTION_ALL_ACCESS);
+                    t == AUTHENTICATED_USERS ? sharedAccess : allAccess);
             MemorySegment.copy(t, 0, acl, ValueLayout.JAVA_BYTE, ace + at(ACCESS_ALLOWED_ACE, "SidStart"), t.length);
             ace += aceSize;
         }

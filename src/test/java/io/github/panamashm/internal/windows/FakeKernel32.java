@@ -84,14 +84,41 @@ final class FakeKernel32 extends RawArgs.TestWin32 {
         }
     }
 
-    private static final class Other extends Named {
+    private static class Other extends Named {
         final String kind;
         final byte[] owner;
+        /** The descriptor it was created with; null: only its creator's user may open it (the default DACL). */
+        final byte[] descriptor;
 
-        Other(String name, String kind, byte[] owner) {
+        Other(String name, String kind, byte[] owner, byte[] descriptor) {
             super(name);
             this.kind = kind;
             this.owner = owner;
+            this.descriptor = descriptor;
+        }
+    }
+
+    /** A mutex: owned by one thread of one process, recursively; abandoned when that process exits owning it. */
+    private static final class Mutex extends Other {
+        FakeKernel32 ownerProcess;
+        Thread ownerThread;
+        int recursion;
+        boolean abandoned;
+
+        Mutex(String name, byte[] owner, byte[] descriptor) {
+            super(name, "a mutex", owner, descriptor);
+        }
+    }
+
+    /** An event: manual-reset (stays set until reset) or auto-reset (one wait consumes it). */
+    private static final class Event extends Other {
+        final boolean manualReset;
+        boolean signaled;
+
+        Event(String name, byte[] owner, byte[] descriptor, boolean manualReset, boolean signaled) {
+            super(name, "an event", owner, descriptor);
+            this.manualReset = manualReset;
+            this.signaled = signaled;
         }
     }
 
@@ -187,6 +214,19 @@ final class FakeKernel32 extends RawArgs.TestWin32 {
         return log;
     }
 
+    /** @return a last-error state for a call the test makes itself */
+    MemorySegment lastErrorState() {
+        return Arena.ofAuto().allocate(lastErrorStateLayout());
+    }
+
+    /** @return the first handle this process holds to an object of {@code kind} ("a mutex", "an event") */
+    long handleOf(String kind) {
+        synchronized (kernel) {
+            return handles.entrySet().stream().filter(e -> e.getValue().object() instanceof Other o && o.kind.equals(kind))
+                    .mapToLong(Map.Entry::getKey).findFirst().orElseThrow();
+        }
+    }
+
     int openHandles() {
         return handles.size();
     }
@@ -207,7 +247,7 @@ final class FakeKernel32 extends RawArgs.TestWin32 {
      */
     void createEvent(String name) {
         synchronized (kernel) {
-            Other event = new Other(name, "an event", token.user());
+            Other event = new Event(name, token.user(), null, true, false);
             kernel.names.put(name, event);
             handleTo(event, 0x1F0003);
         }
@@ -221,9 +261,26 @@ final class FakeKernel32 extends RawArgs.TestWin32 {
         }
     }
 
-    /** The process ends: the kernel closes its handles and unmaps its views. */
+    /** The process ends: the kernel abandons the mutexes its threads own, closes its handles and unmaps its views. */
     void exit() {
         synchronized (kernel) {
+            for (Named n : kernel.names.values()) {
+                if (n instanceof Mutex m && m.ownerProcess == this) {
+                    m.ownerProcess = null;
+                    m.ownerThread = null;
+                    m.recursion = 0;
+                    m.abandoned = true;
+                }
+            }
+            for (Handle h : handles.values()) { // unnamed ones too
+                if (h.object() instanceof Mutex m && m.ownerProcess == this) {
+                    m.ownerProcess = null;
+                    m.ownerThread = null;
+                    m.recursion = 0;
+                    m.abandoned = true;
+                }
+            }
+            kernel.notifyAll();
             for (long address : new ArrayList<>(views.keySet())) {
                 unmap(address);
             }
@@ -364,6 +421,197 @@ final class FakeKernel32 extends RawArgs.TestWin32 {
     private static MemorySegment result(MemorySegment state, long value, int error) {
         RawArgs.setLastError(state, error);
         return MemorySegment.ofAddress(value);
+    }
+
+    /** @return the descriptor a SECURITY_ATTRIBUTES points to, or null */
+    private static byte[] descriptorOf(MemorySegment attributes) {
+        if (attributes.address() == 0) {
+            return null;
+        }
+        MemorySegment sa = attributes.reinterpret(SECURITY_ATTRIBUTES.byteSize());
+        MemorySegment sd = sa.get(ADDRESS, SECURITY_ATTRIBUTES.byteOffset(groupElement("lpSecurityDescriptor")));
+        return sd.address() == 0 ? null : RawArgs.selfRelativeDescriptor(sd);
+    }
+
+    /** @return the rights this process's token has on {@code o} */
+    private int granted(Other o) {
+        if (o.descriptor != null) {
+            return granted(o.descriptor);
+        }
+        return Arrays.equals(o.owner, token.user()) ? -1 : 0;
+    }
+
+    /**
+     * CreateMutexW and CreateEventW: a new object, or the existing one of that kind with ERROR_ALREADY_EXISTS when
+     * the token has every right of the kind on it ({@code allAccess}), else ERROR_ACCESS_DENIED; a name held by
+     * another kind is ERROR_INVALID_HANDLE.
+     */
+    private MemorySegment createOther(String function, MemorySegment lastErrorState, MemorySegment attributes,
+                                      MemorySegment lpName, Class<? extends Other> type, int allAccess,
+                                      java.util.function.Function<byte[], Other> create) {
+        synchronized (kernel) {
+            String name = RawArgs.wide(lpName);
+            byte[] descriptor = descriptorOf(attributes);
+            log.add(function + "(" + (descriptor == null ? "NULL" : "sa") + ", \"" + name + "\")");
+            Integer error = failure(function);
+            if (error != null) {
+                return result(lastErrorState, 0, error);
+            }
+            if (descriptor != null && !valid(descriptor)) {
+                return result(lastErrorState, 0, ERROR_INVALID_SECURITY_DESCR);
+            }
+            Named existing = name == null ? null : kernel.names.get(name);
+            if (existing != null) {
+                if (!type.isInstance(existing)) {
+                    return result(lastErrorState, 0, ERROR_INVALID_HANDLE);
+                }
+                if ((granted((Other) existing) & allAccess) != allAccess) {
+                    return result(lastErrorState, 0, ERROR_ACCESS_DENIED);
+                }
+                return result(lastErrorState, handleTo(existing, allAccess), ERROR_ALREADY_EXISTS);
+            }
+            Other o = create.apply(descriptor);
+            if (name != null) {
+                kernel.names.put(name, o);
+            }
+            return result(lastErrorState, handleTo(o, allAccess), ERROR_SUCCESS);
+        }
+    }
+
+    @Override
+    public MemorySegment CreateMutexW(MemorySegment lastErrorState, MemorySegment lpMutexAttributes, int bInitialOwner,
+                                      MemorySegment lpName) {
+        String name = RawArgs.wide(lpName);
+        return createOther("CreateMutexW", lastErrorState, lpMutexAttributes, lpName, Mutex.class, MUTEX_ALL_ACCESS,
+                descriptor -> {
+                    Mutex m = new Mutex(name, token.user(), descriptor);
+                    if (bInitialOwner != 0) {
+                        m.ownerProcess = this;
+                        m.ownerThread = Thread.currentThread();
+                        m.recursion = 1;
+                    }
+                    return m;
+                });
+    }
+
+    @Override
+    public MemorySegment CreateEventW(MemorySegment lastErrorState, MemorySegment lpEventAttributes, int bManualReset,
+                                      int bInitialState, MemorySegment lpName) {
+        String name = RawArgs.wide(lpName);
+        return createOther("CreateEventW", lastErrorState, lpEventAttributes, lpName, Event.class, EVENT_ALL_ACCESS,
+                descriptor -> new Event(name, token.user(), descriptor, bManualReset != 0, bInitialState != 0));
+    }
+
+    @Override
+    public int ReleaseMutex(MemorySegment lastErrorState, MemorySegment hMutex) {
+        synchronized (kernel) {
+            log.add("ReleaseMutex");
+            Integer error = failure("ReleaseMutex");
+            if (error != null) {
+                return (int) result(lastErrorState, 0, error).address();
+            }
+            Handle h = handles.get(hMutex.address());
+            if (h == null || !(h.object() instanceof Mutex m)) {
+                return (int) result(lastErrorState, 0, ERROR_INVALID_HANDLE).address();
+            }
+            if (m.ownerProcess != this || m.ownerThread != Thread.currentThread()) {
+                return (int) result(lastErrorState, 0, ERROR_NOT_OWNER).address();
+            }
+            if (--m.recursion == 0) {
+                m.ownerProcess = null;
+                m.ownerThread = null;
+                kernel.notifyAll();
+            }
+            return (int) result(lastErrorState, 1, ERROR_SUCCESS).address();
+        }
+    }
+
+    @Override
+    public int SetEvent(MemorySegment lastErrorState, MemorySegment hEvent) {
+        synchronized (kernel) {
+            log.add("SetEvent");
+            Integer error = failure("SetEvent");
+            if (error != null) {
+                return (int) result(lastErrorState, 0, error).address();
+            }
+            Handle h = handles.get(hEvent.address());
+            if (h == null || !(h.object() instanceof Event e)) {
+                return (int) result(lastErrorState, 0, ERROR_INVALID_HANDLE).address();
+            }
+            if ((h.access() & EVENT_MODIFY_STATE) == 0) {
+                return (int) result(lastErrorState, 0, ERROR_ACCESS_DENIED).address();
+            }
+            e.signaled = true;
+            kernel.notifyAll();
+            return (int) result(lastErrorState, 1, ERROR_SUCCESS).address();
+        }
+    }
+
+    /**
+     * Waits on a mutex or an event as the calling Java thread (the model's thread: a virtual thread is one, where
+     * Windows would see its carrier). A Java interrupt does not end it, as it does not end the real call.
+     */
+    @Override
+    public int WaitForSingleObject(MemorySegment lastErrorState, MemorySegment hHandle, int dwMilliseconds) {
+        boolean interrupted = false;
+        synchronized (kernel) {
+            try {
+                log.add("WaitForSingleObject(" + Integer.toUnsignedString(dwMilliseconds) + ")");
+                Integer error = failure("WaitForSingleObject");
+                if (error != null) {
+                    result(lastErrorState, 0, error);
+                    return WAIT_FAILED;
+                }
+                Handle h = handles.get(hHandle.address());
+                if (h == null || !(h.object() instanceof Mutex || h.object() instanceof Event)) {
+                    result(lastErrorState, 0, ERROR_INVALID_HANDLE);
+                    return WAIT_FAILED;
+                }
+                if ((h.access() & SYNCHRONIZE) == 0) {
+                    result(lastErrorState, 0, ERROR_ACCESS_DENIED);
+                    return WAIT_FAILED;
+                }
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+                        Integer.toUnsignedLong(dwMilliseconds));
+                while (true) {
+                    if (h.object() instanceof Mutex m) {
+                        if (m.ownerProcess == null || m.ownerProcess == this && m.ownerThread == Thread.currentThread()) {
+                            m.ownerProcess = this;
+                            m.ownerThread = Thread.currentThread();
+                            m.recursion++;
+                            boolean abandoned = m.abandoned;
+                            m.abandoned = false;
+                            result(lastErrorState, 0, ERROR_SUCCESS);
+                            return abandoned ? WAIT_ABANDONED : WAIT_OBJECT_0;
+                        }
+                    } else if (h.object() instanceof Event e && e.signaled) {
+                        if (!e.manualReset) {
+                            e.signaled = false;
+                        }
+                        result(lastErrorState, 0, ERROR_SUCCESS);
+                        return WAIT_OBJECT_0;
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (dwMilliseconds != -1 && left <= 0) {
+                        result(lastErrorState, 0, ERROR_SUCCESS);
+                        return WAIT_TIMEOUT;
+                    }
+                    try {
+                        if (dwMilliseconds == -1) {
+                            kernel.wait();
+                        } else {
+                            kernel.wait(Math.max(1, left / 1_000_000), 0);
+                        }
+                    } catch (InterruptedException ie) {
+                        interrupted = true;
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 
     @Override
@@ -593,8 +841,17 @@ final class FakeKernel32 extends RawArgs.TestWin32 {
         return MemorySegment.ofAddress(-1L);
     }
 
-    private MemorySegment open(String kind, MemorySegment lastErrorState, MemorySegment lpName) {
+    private MemorySegment open(String kind, MemorySegment lastErrorState, MemorySegment lpName, int access) {
         synchronized (kernel) {
+            log.add("Open(" + kind + ", \"" + RawArgs.wide(lpName) + "\")");
+            Integer error = failure("Open" + switch (kind) {
+                case "an event" -> "EventW";
+                case "a mutex" -> "MutexW";
+                default -> "Other";
+            });
+            if (error != null) {
+                return result(lastErrorState, 0, error);
+            }
             Named n = kernel.names.get(RawArgs.wide(lpName));
             if (n == null) {
                 return result(lastErrorState, 0, ERROR_FILE_NOT_FOUND);
@@ -602,41 +859,41 @@ final class FakeKernel32 extends RawArgs.TestWin32 {
             if (!(n instanceof Other o) || !o.kind.equals(kind)) {
                 return result(lastErrorState, 0, ERROR_INVALID_HANDLE);
             }
-            if (!Arrays.equals(o.owner, token.user())) { // the default DACL: its creator's user only
+            if ((granted(o) & access) != access) { // without a descriptor, the default DACL: its creator's user only
                 return result(lastErrorState, 0, ERROR_ACCESS_DENIED);
             }
-            return result(lastErrorState, handleTo(o, SYNCHRONIZE), ERROR_SUCCESS);
+            return result(lastErrorState, handleTo(o, access), ERROR_SUCCESS);
         }
     }
 
     @Override
     public MemorySegment OpenEventW(MemorySegment lastErrorState, int dwDesiredAccess, int bInheritHandle,
                                     MemorySegment lpName) {
-        return open("an event", lastErrorState, lpName);
+        return open("an event", lastErrorState, lpName, dwDesiredAccess);
     }
 
     @Override
     public MemorySegment OpenMutexW(MemorySegment lastErrorState, int dwDesiredAccess, int bInheritHandle,
                                     MemorySegment lpName) {
-        return open("a mutex", lastErrorState, lpName);
+        return open("a mutex", lastErrorState, lpName, dwDesiredAccess);
     }
 
     @Override
     public MemorySegment OpenSemaphoreW(MemorySegment lastErrorState, int dwDesiredAccess, int bInheritHandle,
                                         MemorySegment lpName) {
-        return open("a semaphore", lastErrorState, lpName);
+        return open("a semaphore", lastErrorState, lpName, dwDesiredAccess);
     }
 
     @Override
     public MemorySegment OpenWaitableTimerW(MemorySegment lastErrorState, int dwDesiredAccess, int bInheritHandle,
                                             MemorySegment lpName) {
-        return open("a waitable timer", lastErrorState, lpName);
+        return open("a waitable timer", lastErrorState, lpName, dwDesiredAccess);
     }
 
     @Override
     public MemorySegment OpenJobObjectW(MemorySegment lastErrorState, int dwDesiredAccess, int bInheritHandle,
                                         MemorySegment lpName) {
-        return open("a job object", lastErrorState, lpName);
+        return open("a job object", lastErrorState, lpName, dwDesiredAccess);
     }
 
     @Override

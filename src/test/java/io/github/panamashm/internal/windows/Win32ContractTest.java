@@ -432,4 +432,176 @@ abstract class Win32ContractTest {
             }
         }
     }
+
+    // ---- the mutex and events of a text block (WindowsTextSync) ----
+
+    /** Runs {@code call} on a thread of its own: on the real kernel32 every simulated process is this JVM. */
+    private static <T> T onAnotherThread(java.util.concurrent.Callable<T> call) throws Exception {
+        java.util.concurrent.FutureTask<T> task = new java.util.concurrent.FutureTask<>(call);
+        Thread t = Thread.ofPlatform().start(task);
+        t.join();
+        return task.get();
+    }
+
+    private static String derived(String what) {
+        return WindowsTextSync.mutexName(name(what)); // with the U+001F separator, as the product makes them
+    }
+
+    private static int waitResult(Win32Calls.Result r) {
+        return (int) r.value();
+    }
+
+    @Test
+    @DisplayName("a mutex whose owner process ends is WAIT_ABANDONED for the next waiter, which then owns it; the next take is plain")
+    void mutexOfAnEndedOwnerIsAbandoned() throws Exception {
+        SimulatedProcess a = start(), b = start();
+        assumeTrue(a.canExit(), "every simulated process is this JVM on the real kernel32");
+        String name = derived("abandoned");
+        Win32Calls.Result ma = a.calls().createMutex(name, null);
+        check(ma, "CreateMutexW");
+        assertEquals(ERROR_SUCCESS, ma.lastError());
+        Win32Calls.Result mb = b.calls().createMutex(name, null);
+        check(mb, "CreateMutexW of an existing mutex");
+        assertEquals(ERROR_ALREADY_EXISTS, mb.lastError());
+        assertEquals(WAIT_OBJECT_0, waitResult(a.calls().waitForSingleObject(ma.value(), 0)));
+        assertEquals(WAIT_TIMEOUT, waitResult(b.calls().waitForSingleObject(mb.value(), 0)), "a owns it");
+        a.exit();
+        assertEquals(WAIT_ABANDONED, waitResult(b.calls().waitForSingleObject(mb.value(), 0)));
+        check(b.calls().releaseMutex(mb.value()), "ReleaseMutex by the new owner");
+        assertEquals(WAIT_OBJECT_0, waitResult(b.calls().waitForSingleObject(mb.value(), 0)), "abandoned only once");
+        check(b.calls().releaseMutex(mb.value()), "ReleaseMutex");
+        check(b.calls().closeHandle(mb.value()), "CloseHandle");
+    }
+
+    @Test
+    @DisplayName("a mutex another thread owns: a 0 timeout answers WAIT_TIMEOUT, a timed wait ends when it is released, ReleaseMutex by a non-owner is ERROR_NOT_OWNER")
+    void mutexExcludesOtherThreads() throws Exception {
+        SimulatedProcess a = start(), b = start();
+        String name = derived("owned");
+        Win32Calls.Result ma = a.calls().createMutex(name, null);
+        Win32Calls.Result mb = b.calls().openMutex(name, SYNCHRONIZE | MUTEX_MODIFY_STATE);
+        check(mb, "OpenMutexW");
+        assertEquals(WAIT_OBJECT_0, waitResult(a.calls().waitForSingleObject(ma.value(), 0)));
+        assertEquals(WAIT_TIMEOUT, (int) onAnotherThread(() -> waitResult(b.calls().waitForSingleObject(mb.value(), 0))));
+        Win32Calls.Result notOwner = onAnotherThread(() -> b.calls().releaseMutex(mb.value()));
+        assertTrue(notOwner.failed());
+        assertEquals(ERROR_NOT_OWNER, notOwner.lastError());
+        check(a.calls().releaseMutex(ma.value()), "ReleaseMutex by the owner");
+        assertEquals(WAIT_OBJECT_0, (int) onAnotherThread(() -> {
+            int r = waitResult(b.calls().waitForSingleObject(mb.value(), 5_000));
+            check(b.calls().releaseMutex(mb.value()), "ReleaseMutex");
+            return r;
+        }));
+        check(b.calls().closeHandle(mb.value()), "CloseHandle");
+        check(a.calls().closeHandle(ma.value()), "CloseHandle");
+    }
+
+    @Test
+    @DisplayName("a manual-reset event set once ends every wait on it, in any process, until its last handle closes; the name then makes a new event, not set")
+    void manualResetEventStaysSetForItsLife() throws Exception {
+        SimulatedProcess a = start(), b = start();
+        String name = WindowsTextSync.eventName(name("event"), 42);
+        Win32Calls.Result ea = a.calls().createEvent(name, null);
+        check(ea, "CreateEventW");
+        assertEquals(ERROR_SUCCESS, ea.lastError());
+        Win32Calls.Result eb = b.calls().createEvent(name, null);
+        check(eb, "CreateEventW of an existing event");
+        assertEquals(ERROR_ALREADY_EXISTS, eb.lastError());
+        assertEquals(WAIT_TIMEOUT, waitResult(b.calls().waitForSingleObject(eb.value(), 0)), "not set");
+        Win32Calls.Result setter = b.calls().openEvent(name, EVENT_MODIFY_STATE);
+        check(setter, "OpenEventW(EVENT_MODIFY_STATE)");
+        check(b.calls().setEvent(setter.value()), "SetEvent");
+        check(b.calls().closeHandle(setter.value()), "CloseHandle");
+        for (int i = 0; i < 2; i++) {
+            assertEquals(WAIT_OBJECT_0, waitResult(a.calls().waitForSingleObject(ea.value(), 0)), "stays set");
+            assertEquals(WAIT_OBJECT_0, waitResult(b.calls().waitForSingleObject(eb.value(), 0)), "for every wait");
+        }
+        check(a.calls().closeHandle(ea.value()), "CloseHandle");
+        check(b.calls().closeHandle(eb.value()), "CloseHandle");
+        Win32Calls.Result fresh = a.calls().createEvent(name, null);
+        assertEquals(ERROR_SUCCESS, fresh.lastError(), "the name went with the last handle");
+        assertEquals(WAIT_TIMEOUT, waitResult(a.calls().waitForSingleObject(fresh.value(), 0)));
+        check(a.calls().closeHandle(fresh.value()), "CloseHandle");
+    }
+
+    @Test
+    @DisplayName("a wait on an event not set ends at its timeout with WAIT_TIMEOUT, and at once when another process sets it")
+    void eventWaitEndsAtTimeoutOrSet() throws Exception {
+        SimulatedProcess a = start(), b = start();
+        String name = WindowsTextSync.eventName(name("event-wait"), 0);
+        Win32Calls.Result ea = a.calls().createEvent(name, null);
+        long start = System.nanoTime();
+        assertEquals(WAIT_TIMEOUT, waitResult(a.calls().waitForSingleObject(ea.value(), 50)));
+        assertTrue(System.nanoTime() - start >= 45_000_000L, "not sooner than its timeout");
+        java.util.concurrent.CompletableFuture<Integer> waited = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> waitResult(a.calls().waitForSingleObject(ea.value(), 30_000)));
+        Thread.sleep(100); // the wait is likely inside; set before or after, it ends
+        Win32Calls.Result eb = b.calls().openEvent(name, EVENT_MODIFY_STATE);
+        check(b.calls().setEvent(eb.value()), "SetEvent");
+        assertEquals(WAIT_OBJECT_0, (int) waited.get(20, java.util.concurrent.TimeUnit.SECONDS));
+        check(b.calls().closeHandle(eb.value()), "CloseHandle");
+        check(a.calls().closeHandle(ea.value()), "CloseHandle");
+    }
+
+    @Test
+    @DisplayName("OpenEventW and OpenMutexW of a name nobody holds fail with ERROR_FILE_NOT_FOUND")
+    void missingEventIsFileNotFound() {
+        SimulatedProcess a = start();
+        String name = WindowsTextSync.eventName(name("no-event"), 2);
+        Win32Calls.Result e = a.calls().openEvent(name, EVENT_MODIFY_STATE);
+        assertTrue(e.failed());
+        assertEquals(ERROR_FILE_NOT_FOUND, e.lastError());
+        Win32Calls.Result m = a.calls().openMutex(derived("no-mutex"), SYNCHRONIZE);
+        assertTrue(m.failed());
+        assertEquals(ERROR_FILE_NOT_FOUND, m.lastError());
+    }
+
+    @Test
+    @DisplayName("mutexes, events and file mappings share one namespace: creating one kind under another's name fails with ERROR_INVALID_HANDLE")
+    void mutexEventAndMappingShareTheNamespace() {
+        SimulatedProcess a = start(), b = start();
+        String mapping = name("kinds");
+        Win32Calls.Result h = a.calls().createFileMapping(mapping, PAGE, null);
+        check(h, "create");
+        assertEquals(ERROR_INVALID_HANDLE, b.calls().createMutex(mapping, null).lastError());
+        assertEquals(ERROR_INVALID_HANDLE, b.calls().createEvent(mapping, null).lastError());
+        String mutex = derived("kinds");
+        Win32Calls.Result m = a.calls().createMutex(mutex, null);
+        check(m, "CreateMutexW");
+        assertEquals(ERROR_INVALID_HANDLE, b.calls().createFileMapping(mutex, PAGE, null).lastError());
+        assertEquals(ERROR_INVALID_HANDLE, b.calls().createEvent(mutex, null).lastError());
+        assertEquals("a mutex", b.calls().objectKind(mutex));
+        check(a.calls().closeHandle(m.value()), "CloseHandle");
+        check(a.calls().closeHandle(h.value()), "CloseHandle");
+    }
+
+    @Test
+    @DisplayName("a mutex and an event created with panama-shm's descriptor let their creator's user take, release, wait and set")
+    void descriptorsGrantTheRightsAWriterNeeds() throws Exception {
+        SimulatedProcess a = start(), b = start();
+        Win32Calls.Token token = a.calls().token();
+        for (boolean everyone : new boolean[] {false, true}) {
+            String mutex = derived("sd-" + everyone);
+            Win32Calls.Result m = a.calls().createMutex(mutex, WindowsSecurity.descriptor(token.user(), everyone,
+                    MUTEX_ALL_ACCESS, WindowsSecurity.SHARED_MUTEX_ACCESS));
+            check(m, "CreateMutexW(sa)");
+            Win32Calls.Result again = b.calls().createMutex(mutex, null);
+            check(again, "CreateMutexW of the existing mutex by its user");
+            assertEquals(WAIT_OBJECT_0, waitResult(b.calls().waitForSingleObject(again.value(), 0)));
+            check(b.calls().releaseMutex(again.value()), "ReleaseMutex");
+            String event = WindowsTextSync.eventName(name("sd-" + everyone), 0);
+            Win32Calls.Result e = a.calls().createEvent(event, WindowsSecurity.descriptor(token.user(), everyone,
+                    EVENT_ALL_ACCESS, WindowsSecurity.SHARED_EVENT_ACCESS));
+            check(e, "CreateEventW(sa)");
+            Win32Calls.Result setter = b.calls().openEvent(event, EVENT_MODIFY_STATE);
+            check(setter, "OpenEventW");
+            check(b.calls().setEvent(setter.value()), "SetEvent");
+            assertEquals(WAIT_OBJECT_0, waitResult(a.calls().waitForSingleObject(e.value(), 0)));
+            for (long handle : new long[] {setter.value(), again.value()}) {
+                check(b.calls().closeHandle(handle), "CloseHandle");
+            }
+            check(a.calls().closeHandle(e.value()), "CloseHandle");
+            check(a.calls().closeHandle(m.value()), "CloseHandle");
+        }
+    }
 }

@@ -74,7 +74,7 @@ public final class WineProcess implements AutoCloseable {
             });
         }
         helper.send(line.toString());
-        String reply = helper.readLine();
+        String reply = reply();
         String[] words = reply.split(" ");
         if (!words[0].equals("ok")) {
             throw new AssertionError(function + ": " + reply);
@@ -87,6 +87,30 @@ public final class WineProcess implements AutoCloseable {
             out.add(HEX.parseHex(words[i].substring(eq + 1)));
         }
         return new Reply(Long.parseUnsignedLong(words[1], 16), Integer.parseUnsignedInt(words[2]), out, outAt);
+    }
+
+    /**
+     * @return the helper's reply, waited for whatever interrupts this thread (the status is kept): a real kernel call
+     *         does not end on a Java interrupt either, and the reply must not be left for the next call
+     */
+    private String reply() {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return helper.readLine();
+                } catch (AssertionError e) {
+                    if (!(e.getCause() instanceof InterruptedException)) {
+                        throw e;
+                    }
+                    interrupted = Thread.interrupted() || true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** @return {@code s} as a NUL-terminated UTF-16LE buffer, an {@code LPCWSTR} argument */

@@ -102,27 +102,94 @@ final class WineWin32 extends RawArgs.TestWin32 {
     public MemorySegment CreateFileMappingW(MemorySegment lastErrorState, MemorySegment hFile,
                                             MemorySegment lpFileMappingAttributes, int flProtect,
                                             int dwMaximumSizeHigh, int dwMaximumSizeLow, MemorySegment lpName) {
-        long descriptor = 0;
-        Object attributes = 0L;
-        if (lpFileMappingAttributes.address() != 0) {
-            MemorySegment sa = lpFileMappingAttributes.reinterpret(SECURITY_ATTRIBUTES.byteSize());
-            MemorySegment sd = sa.get(ADDRESS, SECURITY_ATTRIBUTES.byteOffset(groupElement("lpSecurityDescriptor")));
-            if (sd.address() != 0) {
-                descriptor = copyToHelper(RawArgs.selfRelativeDescriptor(sd));
-            }
-            byte[] helperSa = sa.toArray(JAVA_BYTE);
-            MemorySegment.ofArray(helperSa).set(QWORD, SECURITY_ATTRIBUTES.byteOffset(groupElement("lpSecurityDescriptor")),
-                    descriptor);
-            attributes = new WineProcess.In(helperSa);
-        }
+        Attributes sa = attributes(lpFileMappingAttributes);
         try {
-            return handle(process.call("kernel32", "CreateFileMappingW", hFile.address(), attributes, flProtect,
+            return handle(process.call("kernel32", "CreateFileMappingW", hFile.address(), sa.argument(), flProtect,
                     dwMaximumSizeHigh, dwMaximumSizeLow, orNull(name(lpName))), lastErrorState);
         } finally {
+            sa.free();
+        }
+    }
+
+    /** A SECURITY_ATTRIBUTES as the helper takes it: its bytes, pointing to a copy of the descriptor in the helper. */
+    private final class Attributes {
+        final Object argument;
+        final long descriptor;
+
+        Attributes(Object argument, long descriptor) {
+            this.argument = argument;
+            this.descriptor = descriptor;
+        }
+
+        Object argument() {
+            return argument;
+        }
+
+        void free() {
             if (descriptor != 0) {
                 process.call("kernel32", "LocalFree", descriptor);
             }
         }
+    }
+
+    private Attributes attributes(MemorySegment attributes) {
+        if (attributes.address() == 0) {
+            return new Attributes(0L, 0);
+        }
+        long descriptor = 0;
+        MemorySegment sa = attributes.reinterpret(SECURITY_ATTRIBUTES.byteSize());
+        MemorySegment sd = sa.get(ADDRESS, SECURITY_ATTRIBUTES.byteOffset(groupElement("lpSecurityDescriptor")));
+        if (sd.address() != 0) {
+            descriptor = copyToHelper(RawArgs.selfRelativeDescriptor(sd));
+        }
+        byte[] helperSa = sa.toArray(JAVA_BYTE);
+        MemorySegment.ofArray(helperSa).set(QWORD, SECURITY_ATTRIBUTES.byteOffset(groupElement("lpSecurityDescriptor")),
+                descriptor);
+        return new Attributes(new WineProcess.In(helperSa), descriptor);
+    }
+
+    @Override
+    public MemorySegment CreateMutexW(MemorySegment lastErrorState, MemorySegment lpMutexAttributes, int bInitialOwner,
+                                      MemorySegment lpName) {
+        Attributes sa = attributes(lpMutexAttributes);
+        try {
+            return handle(process.call("kernel32", "CreateMutexW", sa.argument(), bInitialOwner,
+                    orNull(name(lpName))), lastErrorState);
+        } finally {
+            sa.free();
+        }
+    }
+
+    @Override
+    public MemorySegment CreateEventW(MemorySegment lastErrorState, MemorySegment lpEventAttributes, int bManualReset,
+                                      int bInitialState, MemorySegment lpName) {
+        Attributes sa = attributes(lpEventAttributes);
+        try {
+            return handle(process.call("kernel32", "CreateEventW", sa.argument(), bManualReset, bInitialState,
+                    orNull(name(lpName))), lastErrorState);
+        } finally {
+            sa.free();
+        }
+    }
+
+    /**
+     * Every Java thread's calls run on the helper's one thread, so the helper's thread owns what any of them
+     * takes; a wait blocks this process's other calls until it ends.
+     */
+    @Override
+    public int ReleaseMutex(MemorySegment lastErrorState, MemorySegment hMutex) {
+        return (int) handle(process.call("kernel32", "ReleaseMutex", hMutex.address()), lastErrorState).address();
+    }
+
+    @Override
+    public int SetEvent(MemorySegment lastErrorState, MemorySegment hEvent) {
+        return (int) handle(process.call("kernel32", "SetEvent", hEvent.address()), lastErrorState).address();
+    }
+
+    @Override
+    public int WaitForSingleObject(MemorySegment lastErrorState, MemorySegment hHandle, int dwMilliseconds) {
+        return (int) handle(process.call("kernel32", "WaitForSingleObject", hHandle.address(),
+                Integer.toUnsignedLong(dwMilliseconds)), lastErrorState).address();
     }
 
     /** @return the address of a copy of {@code bytes} in the helper, to be freed with LocalFree */
