@@ -103,14 +103,16 @@ public final class Child {
                     System.out.println("changed " + got.version() + " " + hex(got.text()));
                 }
             }
-            case "echo" -> { // answer each "ping..." with "pong...", args[2] times, waiting for each
+            case "echo", "echo-unsliced" -> { // answer each "ping..." with "pong...", args[2] times, waiting for each
+                boolean unsliced = args[0].equals("echo-unsliced"); // with one OS wait for the whole time
                 try (SharedString s = SharedString.open(name)) {
                     long seen = s.version();
                     System.out.println("ready");
                     for (int round = 0, rounds = Integer.parseInt(args[2]); round < rounds; round++) {
                         SharedString.Snapshot ping;
                         do {
-                            ping = s.awaitChange(seen, Duration.ofSeconds(30));
+                            ping = unsliced ? UnslicedWait.awaitChange(s, seen, Duration.ofSeconds(30))
+                                    : s.awaitChange(seen, Duration.ofSeconds(30));
                             seen = ping.version();
                         } while (!ping.text().startsWith("ping"));
                         s.set("pong" + ping.text().substring(4)); // seen next as a change that is no ping

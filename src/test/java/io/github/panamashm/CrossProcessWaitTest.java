@@ -5,6 +5,8 @@ import io.github.panamashm.testing.TestNames;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.condition.OS;
 
 import java.time.Duration;
@@ -14,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Waits across Java processes: a set in one JVM wakes a wait in another, and two JVMs play ping-pong for
- * thousands of rounds, each waiting for the other, with no wake-up lost (a lost one would be a 30-second
- * timeout in the child or here). Linux: the Windows backend has no control area yet.
+ * thousands of rounds, each waiting for the other, with no wake-up lost: through {@code awaitChange}, and
+ * through {@link UnslicedWait}, where a lost wake-up is a 30-second timeout in the child or here. Linux's primitives; Windows' play their ping-pong in
+ * {@code TextSyncContractTest}.
  */
 @EnabledOnOs(OS.LINUX)
 class CrossProcessWaitTest {
@@ -34,18 +37,21 @@ class CrossProcessWaitTest {
         TestNames.assertNothingLeft(name);
     }
 
-    @Test
-    @DisplayName("two JVMs play thousands of rounds of ping-pong through set and awaitChange without losing a wake-up")
-    void pingPongStormLosesNoWakeUp() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"echo", "echo-unsliced"})
+    @DisplayName("two JVMs play thousands of rounds of ping-pong through set and awaitChange without losing a wake-up (unsliced: each wait is one OS wait that only a wake ends)")
+    void pingPongStormLosesNoWakeUp(String echo) throws Exception {
         String name = TestNames.unique("sync-xpingpong");
+        boolean unsliced = echo.equals("echo-unsliced");
         try (SharedString s = SharedString.open(name);
-             ChildJvm child = ChildJvm.start(Child.class, "echo", name, Integer.toString(ROUNDS))) {
+             ChildJvm child = ChildJvm.start(Child.class, echo, name, Integer.toString(ROUNDS))) {
             assertEquals("ready", child.readLine());
             long start = System.nanoTime();
             for (int i = 0; i < ROUNDS; i++) {
                 long ping = s.version() + 1; // nobody else sets until the child answers this ping
                 s.set("ping " + i);
-                SharedString.Snapshot answer = s.awaitChange(ping, Duration.ofSeconds(30));
+                SharedString.Snapshot answer = unsliced ? UnslicedWait.awaitChange(s, ping, Duration.ofSeconds(30))
+                        : s.awaitChange(ping, Duration.ofSeconds(30));
                 assertEquals(new SharedString.Snapshot("pong " + i, ping + 1), answer, "round " + i);
             }
             System.out.printf("[sync] %d cross-process round trips, %.1f us each%n", ROUNDS,

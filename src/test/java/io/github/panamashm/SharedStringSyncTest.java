@@ -30,8 +30,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Versions and waits of a {@link SharedString} among the threads of one process, platform and virtual. (The
- * Windows backend has no control area yet: these are Linux's until it does.) Waits that must end by
+ * Versions and waits of a {@link SharedString} among the threads of one process, platform and virtual, on
+ * Linux's primitives (Windows' named mutex and events have their own suite, {@code TextSyncContractTest}, over
+ * the model of kernel32 and Wine's). Waits that must end by
  * something other than their timeout get a long timeout and a much shorter bound, {@link #HANG}, that only
  * detects a hang.
  */

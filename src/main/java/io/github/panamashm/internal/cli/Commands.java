@@ -203,9 +203,8 @@ final class Commands {
     private void requireControlArea(SharedString block, String command) throws IOException {
         if (!block.hasControlArea()) {
             throw new IOException(command + " needs a block with a control area to wait on, and " + block.name()
-                    + " has exactly the example's " + SharedString.BYTE_SIZE + " bytes, without one: "
-                    + (os == Os.WINDOWS ? "panama-shm on Windows makes only such blocks for now, as does"
-                    : "it was made by") + " a peer that knows only Microsoft's example (get and set work on it)");
+                    + " has exactly the example's " + SharedString.BYTE_SIZE + " bytes, without one: it was made by"
+                    + " a peer that knows only Microsoft's example (get and set work on it)");
         }
     }
 
