@@ -188,30 +188,9 @@ abstract class TextSyncContractTest {
         List<String> allowed = List.of("", shortText, longText, middle);
         try (var pool = Executors.newFixedThreadPool(4)) {
             long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
-            Future<Integer> w1 = pool.submit(() -> {
-                int n = 0;
-                while (System.nanoTime() < until) {
-                    sa.set(shortText);
-                    n++;
-                }
-                return n;
-            });
-            Future<Integer> w3 = pool.submit(() -> {
-                int n = 0;
-                while (System.nanoTime() < until) {
-                    sa.set(middle);
-                    n++;
-                }
-                return n;
-            });
-            Future<Integer> w2 = pool.submit(() -> {
-                int n = 0;
-                while (System.nanoTime() < until) {
-                    sb.set(longText);
-                    n++;
-                }
-                return n;
-            });
+            Future<Integer> w1 = pool.submit(() -> setUntil(sa, shortText, until));
+            Future<Integer> w3 = pool.submit(() -> setUntil(sa, middle, until));
+            Future<Integer> w2 = pool.submit(() -> setUntil(sb, longText, until));
             Future<Integer> reader = pool.submit(() -> {
                 int reads = 0;
                 while (System.nanoTime() < until) {
@@ -225,6 +204,16 @@ abstract class TextSyncContractTest {
             assertTrue(reader.get() > 0);
             assertEquals(sets, sa.version(), "every set counted once");
         }
+    }
+
+    /** {@return how many times {@code s.set(text)} ran until {@link System#nanoTime()} reached {@code until}} */
+    private static int setUntil(SharedString s, String text, long until) {
+        int n = 0;
+        while (System.nanoTime() < until) {
+            s.set(text);
+            n++;
+        }
+        return n;
     }
 
     @Test
