@@ -283,6 +283,7 @@ class ExclusiveCreateTest {
             try (SharedString reader = SharedString.openExisting(name)) {
                 assertFalse(reader.created());
                 assertEquals("held", reader.get());
+                assertEquals(new SharedString.Snapshot("held", 1), reader.snapshot(), "the control area is shared too");
                 reader.set("answered");
             }
             assertEquals("answered", holder.get());

@@ -98,29 +98,9 @@ public interface Backend {
      * another size, smaller than the full size, is refused. The attachment's {@link Attachment#textSync()}
      * gives the primitives when the block has its control area.
      *
-     * <p>Linux and Windows override it. This default is for a backend without those primitives: it attaches the
-     * example's
-     * {@value TextLayout#EXAMPLE_BYTES} bytes as {@link #openOrCreate(String, long, int)} does, so set and get
-     * work unsynchronised, as in the example.
-     *
      * @param deadline the {@link System#nanoTime()} at which a wait gives up
      */
-    default Attachment attachText(TextOpen how, String name, int mode, long deadline) throws IOException {
-        return switch (how) {
-            case OPEN_OR_CREATE -> openOrCreate(name, TextLayout.EXAMPLE_BYTES, mode, deadline);
-            case CREATE -> create(name, TextLayout.EXAMPLE_BYTES, mode, deadline);
-            case OPEN_EXISTING -> {
-                // openExisting maps the whole block, whatever its size; while `existing` is attached the block is
-                // live, so this openOrCreate only attaches, and refuses a block smaller than the text.
-                Attachment existing = openExisting(name, mode, deadline);
-                try {
-                    yield openOrCreate(name, TextLayout.EXAMPLE_BYTES, mode, deadline);
-                } finally {
-                    existing.detach(deadline);
-                }
-            }
-        };
-    }
+    Attachment attachText(TextOpen how, String name, int mode, long deadline) throws IOException;
 
     /**
      * OpenFileMappingW semantics: attach to a block some process is attached to, or fail with
