@@ -253,12 +253,9 @@ abstract class TextSyncContractTest {
         assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(300));
     }
 
-    @Test
-    @DisplayName("an interrupt ends a platform thread's wait within a second, with InterruptedException")
-    void interruptEndsTheWait() throws Exception {
-        SharedString s = text(start(), name("interrupt"));
-        CompletableFuture<Throwable> ended = new CompletableFuture<>();
-        Thread waiter = Thread.ofPlatform().start(() -> {
+    /** Starts a platform thread waiting 30 s for a change of {@code s}; {@code ended} gets what ended it (null: a change). */
+    private static Thread startWaiter(SharedString s, CompletableFuture<Throwable> ended) {
+        return Thread.ofPlatform().start(() -> {
             try {
                 s.awaitChange(0, Duration.ofSeconds(30));
                 ended.complete(null);
@@ -266,6 +263,14 @@ abstract class TextSyncContractTest {
                 ended.complete(t);
             }
         });
+    }
+
+    @Test
+    @DisplayName("an interrupt ends a platform thread's wait within a second, with InterruptedException")
+    void interruptEndsTheWait() throws Exception {
+        SharedString s = text(start(), name("interrupt"));
+        CompletableFuture<Throwable> ended = new CompletableFuture<>();
+        Thread waiter = startWaiter(s, ended);
         awaitSleeping(s);
         long start = System.nanoTime();
         waiter.interrupt();
@@ -278,14 +283,7 @@ abstract class TextSyncContractTest {
     void closeEndsTheWait() throws Exception {
         SharedString s = text(start(), name("close"));
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
-        Thread.ofPlatform().start(() -> {
-            try {
-                s.awaitChange(0, Duration.ofSeconds(30));
-                ended.complete(null);
-            } catch (Throwable t) {
-                ended.complete(t);
-            }
-        });
+        startWaiter(s, ended);
         awaitSleeping(s);
         long start = System.nanoTime();
         s.close();
