@@ -4,7 +4,6 @@ import io.github.panamashm.internal.Backend;
 import io.github.panamashm.internal.LatchedText;
 import io.github.panamashm.internal.PeerWait;
 import io.github.panamashm.internal.TextBlock;
-import io.github.panamashm.internal.TextLayout;
 import io.github.panamashm.internal.TextSync;
 
 import java.io.IOException;
@@ -314,15 +313,10 @@ public final class SharedString implements AutoCloseable {
         requireControlArea("snapshot");
         MemorySegment block = memory.acquire();
         try {
-            return snapshot(block);
+            return LatchedText.readVersioned(block);
         } finally {
             memory.release();
         }
-    }
-
-    static Snapshot snapshot(MemorySegment block) {
-        LatchedText.Versioned v = LatchedText.readVersioned(block);
-        return new Snapshot(v.text(), v.version());
     }
 
     /**

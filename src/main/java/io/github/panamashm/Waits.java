@@ -70,7 +70,7 @@ final class Waits {
             try {
                 long seq = LatchedText.seq(block);
                 if (LatchedText.version(seq) != seen) {
-                    return SharedString.snapshot(block);
+                    return LatchedText.readVersioned(block);
                 }
                 long left = nanos - (System.nanoTime() - start);
                 if (left <= 0) {
@@ -124,7 +124,7 @@ final class Waits {
     private SharedString.Snapshot changedSince(long seen) {
         MemorySegment block = memory.acquire();
         try {
-            return LatchedText.version(LatchedText.seq(block)) != seen ? SharedString.snapshot(block) : null;
+            return LatchedText.version(LatchedText.seq(block)) != seen ? LatchedText.readVersioned(block) : null;
         } finally {
             memory.release();
         }

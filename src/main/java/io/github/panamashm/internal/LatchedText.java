@@ -1,5 +1,7 @@
 package io.github.panamashm.internal;
 
+import io.github.panamashm.SharedString;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -112,15 +114,11 @@ public final class LatchedText {
         return scratch.string(scratch.length);
     }
 
-    /** {@return the text and its version, read consistently: {@code [text, version]}} */
-    public static Versioned readVersioned(MemorySegment block) {
+    /** {@return the text and its version, read consistently} */
+    public static SharedString.Snapshot readVersioned(MemorySegment block) {
         TextBlock.Scratch scratch = TextBlock.scratch();
         long seq = copyConsistent(block, CAPACITY, scratch);
-        return new Versioned(scratch.string(scratch.length), seq >>> 1);
-    }
-
-    /** A text and the version it was stored as. */
-    public record Versioned(String text, long version) {
+        return new SharedString.Snapshot(scratch.string(scratch.length), version(seq));
     }
 
     /**

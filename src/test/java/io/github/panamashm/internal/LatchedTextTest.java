@@ -1,5 +1,6 @@
 package io.github.panamashm.internal;
 
+import io.github.panamashm.SharedString;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -71,11 +72,11 @@ class LatchedTextTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment block = newBlock(arena);
             RecordingSync sync = new RecordingSync();
-            assertEquals(new LatchedText.Versioned("", 0), LatchedText.readVersioned(block));
+            assertEquals(new SharedString.Snapshot("", 0), LatchedText.readVersioned(block));
             assertEquals(OLD.length(), LatchedText.write(block, sync, OLD, TIMEOUT));
-            assertEquals(new LatchedText.Versioned(OLD, 1), LatchedText.readVersioned(block));
+            assertEquals(new SharedString.Snapshot(OLD, 1), LatchedText.readVersioned(block));
             LatchedText.write(block, sync, NEW, TIMEOUT);
-            assertEquals(new LatchedText.Versioned(NEW, 2), LatchedText.readVersioned(block));
+            assertEquals(new SharedString.Snapshot(NEW, 2), LatchedText.readVersioned(block));
             assertEquals(4L, SEQ.get(block, 0L));
             assertEquals(4L, DONE.get(block, 0L), "copy1 is whole again");
             assertEquals(NEW, copy(block, COPY0));
@@ -108,13 +109,13 @@ class LatchedTextTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment block = newBlock(arena);
             RecordingSync sync = new RecordingSync();
-            List<LatchedText.Versioned> seenAtWake = new ArrayList<>();
+            List<SharedString.Snapshot> seenAtWake = new ArrayList<>();
             sync.onWake = b -> seenAtWake.add(LatchedText.readVersioned(b));
             LatchedText.write(block, sync, OLD, TIMEOUT);
             assertEquals(List.of(), seenAtWake);
             WAITERS.set(block, 0L, 1);
             LatchedText.write(block, sync, NEW, TIMEOUT);
-            assertEquals(List.of(new LatchedText.Versioned(NEW, 2)), seenAtWake, "the woken see the new text");
+            assertEquals(List.of(new SharedString.Snapshot(NEW, 2)), seenAtWake, "the woken see the new text");
             assertEquals(List.of("lock", "unlock", "lock", "unlock", "wake"), sync.calls);
         }
     }
@@ -129,7 +130,7 @@ class LatchedTextTest {
             sync.calls.clear();
             assertThrows(IllegalArgumentException.class, () -> LatchedText.write(block, sync, "a\0b", TIMEOUT));
             assertEquals(List.of(), sync.calls);
-            assertEquals(new LatchedText.Versioned(OLD, 1), LatchedText.readVersioned(block));
+            assertEquals(new SharedString.Snapshot(OLD, 1), LatchedText.readVersioned(block));
         }
     }
 
@@ -143,11 +144,11 @@ class LatchedTextTest {
             SEQ.set(block, 0L, 3L);                        // the dead writer made seq odd...
             TextBlock.store(block, COPY0, "half writt", 10); // ...and wrote part of copy0
             block.set(TextBlock.UNIT, COPY0 + 20, 'X');    // no NUL where its text would end
-            assertEquals(new LatchedText.Versioned(OLD, 1), LatchedText.readVersioned(block));
+            assertEquals(new SharedString.Snapshot(OLD, 1), LatchedText.readVersioned(block));
             assertEquals(OLD, LatchedText.read(block, 100));
             LatchedText.write(block, sync, NEW, TIMEOUT);
             assertEquals(4L, SEQ.get(block, 0L), "the dead set never counted: the next one is version 2");
-            assertEquals(new LatchedText.Versioned(NEW, 2), LatchedText.readVersioned(block));
+            assertEquals(new SharedString.Snapshot(NEW, 2), LatchedText.readVersioned(block));
             assertEquals(NEW, copy(block, COPY1));
         }
     }
@@ -164,19 +165,19 @@ class LatchedTextTest {
             SEQ.set(block, 0L, 4L);
             TextBlock.store(block, COPY1, "torn", 4);
             block.set(TextBlock.UNIT, COPY1 + 8, 'X');
-            assertEquals(new LatchedText.Versioned(NEW, 2), LatchedText.readVersioned(block));
+            assertEquals(new SharedString.Snapshot(NEW, 2), LatchedText.readVersioned(block));
             // The next set's first step turns readers to copy1: it must hold version 2's text whole by then.
             assertEquals(5L, LatchedText.turnReadersToCopy1(block));
-            assertEquals(new LatchedText.Versioned(NEW, 2), LatchedText.readVersioned(block),
+            assertEquals(new SharedString.Snapshot(NEW, 2), LatchedText.readVersioned(block),
                     "copy1 was repaired from copy0 before seq turned odd");
             TextBlock.store(block, COPY0, "third", 5);      // the rest of that set
             SEQ.set(block, 0L, 6L);
-            assertEquals(new LatchedText.Versioned("third", 3), LatchedText.readVersioned(block));
+            assertEquals(new SharedString.Snapshot("third", 3), LatchedText.readVersioned(block));
             // A whole set from the same state repairs and completes.
             SEQ.set(block, 0L, 4L);
             TextBlock.store(block, COPY1, "torn", 4);
             LatchedText.write(block, sync, "fourth", TIMEOUT);
-            assertEquals(new LatchedText.Versioned("fourth", 3), LatchedText.readVersioned(block));
+            assertEquals(new SharedString.Snapshot("fourth", 3), LatchedText.readVersioned(block));
             assertEquals(6L, DONE.get(block, 0L));
             assertEquals("fourth", copy(block, COPY1));
         }
@@ -190,10 +191,10 @@ class LatchedTextTest {
             TextBlock.store(block, COPY0, "zero", 4);
             TextBlock.store(block, COPY1, "one", 3);
             SEQ.set(block, 0L, 7L);
-            assertEquals(new LatchedText.Versioned("one", 3), LatchedText.readVersioned(block));
+            assertEquals(new SharedString.Snapshot("one", 3), LatchedText.readVersioned(block));
             assertEquals("on", LatchedText.read(block, 3));
             SEQ.set(block, 0L, 8L);
-            assertEquals(new LatchedText.Versioned("zero", 4), LatchedText.readVersioned(block));
+            assertEquals(new SharedString.Snapshot("zero", 4), LatchedText.readVersioned(block));
         }
     }
 

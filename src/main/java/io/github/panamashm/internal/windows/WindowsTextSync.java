@@ -142,11 +142,6 @@ final class WindowsTextSync implements TextSync {
                 WindowsSecurity.descriptor(user, everyone, EVENT_ALL_ACCESS, WindowsSecurity.SHARED_EVENT_ACCESS));
     }
 
-    /** {@return the mutex handle, for tests} */
-    long mutex() {
-        return mutex;
-    }
-
     /** Closes the mutex handle: the attachment detaches. */
     Win32Calls.Result close() {
         return calls.closeHandle(mutex);
