@@ -414,11 +414,7 @@ public final class SharedString implements AutoCloseable {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
         }
-        try {
-            return timeout.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
-        }
+        return PeerWait.nanos(timeout);
     }
 
     /** {@return true when this attach created the block: the example's {@code fInit}} */

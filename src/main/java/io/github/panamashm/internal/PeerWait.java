@@ -62,6 +62,15 @@ public final class PeerWait {
 
     private static final Duration CENTURY = Duration.ofDays(36524);
 
+    /** {@return {@code timeout} in nanoseconds, or {@link Long#MAX_VALUE} for one too long to count in a long} */
+    public static long nanos(Duration timeout) {
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
+        }
+    }
+
     /**
      * The pauses between the tries of one wait: a short spin (the holder is usually another attach or detach,
      * a few system calls long), then sleeps that double from {@value #FIRST_SLEEP_NANOS} ns up to

@@ -90,6 +90,7 @@ final class LinuxTextSync implements TextSync {
 
     private void lockContended(MemorySegment block, Duration timeout) {
         long start = System.nanoTime();
+        long limit = PeerWait.nanos(timeout);
         long sleep = FIRST_SLEEP_NANOS;
         boolean interrupted = false;
         try {
@@ -105,7 +106,7 @@ final class LinuxTextSync implements TextSync {
                     if (owner != id && !alive(owner) && LOCK.compareAndSet(block, 0L, owner, id)) {
                         return; // its holder died: ours now, and the latch repairs what it left
                     }
-                    if (System.nanoTime() - start > timeout.toNanos()) {
+                    if (System.nanoTime() - start > limit) {
                         throw new UncheckedIOException(new SharedMemoryException("set", object, "the writers' lock"
                                 + " has been held for longer than " + timeout + " by attacher "
                                 + Integer.toUnsignedString(owner) + (owner == id ? ", a thread of this attachment"

@@ -150,7 +150,7 @@ final class WindowsTextSync implements TextSync {
     @Override
     public void lock(MemorySegment segment, Duration timeout) {
         long start = System.nanoTime();
-        long limit = saturatedNanos(timeout);
+        long limit = PeerWait.nanos(timeout);
         boolean interrupted = false;
         try {
             while (!local.tryLock()) {
@@ -288,13 +288,5 @@ final class WindowsTextSync implements TextSync {
     /** {@return a derived name as people can read it: the separator shown as {@code \u001F}} */
     static String printable(String name) {
         return name.replace(String.valueOf(SEPARATOR), "\\u001F");
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
-        }
     }
 }
