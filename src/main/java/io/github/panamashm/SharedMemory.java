@@ -6,6 +6,7 @@ import io.github.panamashm.internal.Names;
 import io.github.panamashm.internal.Os;
 import io.github.panamashm.internal.PeerWait;
 import io.github.panamashm.internal.Platform;
+import io.github.panamashm.internal.Shutdown;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -661,9 +662,6 @@ public final class SharedMemory implements AutoCloseable {
         private static final Set<SharedMemory> OPEN = new HashSet<>();
         private static final Thread HOOK = Thread.ofPlatform().name("panama-shm exit")
                 .inheritInheritableThreadLocals(false).unstarted(ExitHook::run);
-        /** Never registered: removing it asks the Runtime whether shutdown has begun. */
-        private static final Thread PROBE = Thread.ofPlatform().unstarted(() -> {
-        });
         /** Guarded by {@link #LOCK}: attaches admitted that have not yet registered or given up. */
         private static int attaching;
         /** Guarded by {@link #LOCK}: when every attach in flight has ended, undo included. */
@@ -696,15 +694,17 @@ public final class SharedMemory implements AutoCloseable {
                 if (running) {
                     throw shuttingDown();
                 }
-                try {
-                    if (registered) {
-                        Runtime.getRuntime().removeShutdownHook(PROBE);
-                    } else {
-                        Runtime.getRuntime().addShutdownHook(HOOK);
-                        registered = true;
+                if (registered) {
+                    if (Shutdown.begun()) {
+                        throw shuttingDown();
                     }
-                } catch (IllegalStateException e) {
-                    throw shuttingDown();
+                } else {
+                    try {
+                        Runtime.getRuntime().addShutdownHook(HOOK);
+                    } catch (IllegalStateException e) {
+                        throw shuttingDown();
+                    }
+                    registered = true;
                 }
                 // The attach ends by its deadline; an undo then waits at most as long again.
                 long until = deadline + peerTimeout.toNanos();

@@ -4,6 +4,7 @@ import io.github.panamashm.NoSuchSharedMemoryException;
 import io.github.panamashm.SharedMemory;
 import io.github.panamashm.SharedString;
 import io.github.panamashm.internal.Os;
+import io.github.panamashm.internal.Shutdown;
 import io.github.panamashm.internal.TextBlock;
 import io.github.panamashm.internal.linux.ShmObjects;
 
@@ -179,25 +180,12 @@ final class Commands {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting for " + block.name());
         } catch (IllegalStateException e) {
-            if (shuttingDown()) {
+            if (Shutdown.begun()) {
                 awaitSignal();
             }
             throw e;
         }
     }
-
-    /** @return true once the JVM's shutdown has begun, when the Runtime refuses to change its hooks */
-    private static boolean shuttingDown() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(SHUTDOWN_PROBE);
-            return false;
-        } catch (IllegalStateException e) {
-            return true;
-        }
-    }
-
-    /** Never registered: only asked about. */
-    private static final Thread SHUTDOWN_PROBE = new Thread(() -> { }, "panama-shm shutdown probe");
 
     /** watch and get --wait need the version and the waits of the control area, which the example's block lacks. */
     private void requireControlArea(SharedString block, String command) throws IOException {

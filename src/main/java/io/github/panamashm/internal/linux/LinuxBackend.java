@@ -6,8 +6,9 @@ import io.github.panamashm.SharedMemoryException;
 import io.github.panamashm.internal.Attachment;
 import io.github.panamashm.internal.Backend;
 import io.github.panamashm.internal.Names;
-import io.github.panamashm.internal.TextLayout;
 import io.github.panamashm.internal.PeerWait;
+import io.github.panamashm.internal.Shutdown;
+import io.github.panamashm.internal.TextLayout;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -289,7 +290,8 @@ public final class LinuxBackend implements Backend {
         if (!linked) {
             List<Class<?>> classes = new ArrayList<>(List.of(LibC.class.getDeclaredClasses()));
             classes.addAll(List.of(Errno.class, ProcLocks.class, Calls.class, Stat.class, LinuxAttachment.class,
-                    PeerWait.Backoff.class, SharedMemoryException.class, NoSuchSharedMemoryException.class));
+                    PeerWait.Backoff.class, Shutdown.class, SharedMemoryException.class,
+                    NoSuchSharedMemoryException.class));
             for (Class<?> c : classes) {
                 try {
                     Class.forName(c.getName(), true, c.getClassLoader());
