@@ -108,29 +108,29 @@ final class Commands {
             }
         }
         if (until != null || o.flag("--wait")) {
-            try (SharedString block = o.flag("--create") ? SharedString.open(name, share)
-                    : SharedString.openExisting(name, share)) {
+            try (SharedString block = attach(name, share, o.flag("--create"))) {
                 requireControlArea(block, "get --wait");
                 String text = waiting(block, timeout, () -> until != null
                         ? block.await(until::equals, timeout)
                         : block.awaitChange(block.version(), timeout).text());
                 out.println(text.substring(0, TextBlock.fittingLength(text, cchSize - 1)));
             }
-        } else if (o.flag("--create")) {
-            try (SharedString block = SharedString.open(name, share)) {
+        } else {
+            // Through SharedString, whose get reads a text some set stored whole, never a mix with a set racing it.
+            try (SharedString block = attach(name, share, o.flag("--create"))) {
                 out.println(block.get(cchSize));
                 if (block.created()) {
                     err.println("note: no process was attached to " + name + ", so get created it empty; it is freed"
                             + " as get exits unless another process attaches");
                 }
             }
-        } else {
-            // Through SharedString, whose get reads a text some set stored whole, never a mix with a set racing it.
-            try (SharedString block = SharedString.openExisting(name, share)) {
-                out.println(block.get(cchSize));
-            }
         }
         return Main.OK;
+    }
+
+    /** {@return the text block {@code name}: created empty when nobody holds it and {@code create}, else attached only} */
+    private static SharedString attach(String name, SharedMemory.Option[] share, boolean create) throws IOException {
+        return create ? SharedString.open(name, share) : SharedString.openExisting(name, share);
     }
 
     int watch(List<String> args) throws UsageException, Main.HelpRequested, IOException {
@@ -140,8 +140,7 @@ final class Commands {
         long count = o.value("--count") == null ? Long.MAX_VALUE : parseCount(o.value("--count"));
         boolean nul = o.flag("--null") || o.flag("-0");
         boolean numbered = o.flag("--numbered");
-        try (SharedString block = o.flag("--create") ? SharedString.open(name, share)
-                : SharedString.openExisting(name, share)) {
+        try (SharedString block = attach(name, share, o.flag("--create"))) {
             requireControlArea(block, "watch");
             // The current text first: it tells a script that watch has attached, and every set after it is shown.
             SharedString.Snapshot s = block.snapshot();
@@ -292,10 +291,9 @@ final class Commands {
                     + " is no directory");
         }
         Holder holder = new Holder(SharedString.open(name, share), ready);
-        // SharedMemory.close() returns at once when another thread's close is under way, so the library's
-        // exit hook alone would let the JVM halt in the middle of the release that the end of input started
-        // (a signal and the end of input often come together: Process.destroy() does both). This hook waits
-        // for that release, or does it.
+        // The library's exit hook closes the block, but knows nothing of the ready file. This hook releases both,
+        // or waits for the release the end of input started (a signal and the end of input often come together:
+        // Process.destroy() does both).
         Runtime.getRuntime().addShutdownHook(new Thread(holder::release, "panama-shm hold release"));
         try {
             String stored = "";
