@@ -128,7 +128,10 @@ final class Commands {
         return Main.OK;
     }
 
-    /** {@return the text block {@code name}: created empty when nobody holds it and {@code create}, else attached only} */
+    /**
+     * {@return the text block {@code name}: created empty when nobody holds it and {@code create}, else attached
+     *         only}
+     */
     private static SharedString attach(String name, SharedMemory.Option[] share, boolean create) throws IOException {
         return create ? SharedString.open(name, share) : SharedString.openExisting(name, share);
     }
