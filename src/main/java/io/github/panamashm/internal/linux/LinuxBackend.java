@@ -223,25 +223,21 @@ public final class LinuxBackend implements Backend {
                                     + LIFETIME_BYTE + " of " + object + " found it locked: a process is"
                                     + " attached to the block");
                         }
-                        if (create) {
-                            if (st.size() == 0) {
-                                c.ftruncate(fd, byteSize);
-                            } else if (st.size() < byteSize && st.size() != exampleSize) {
-                                throw tooSmall(call, object, st.size(), byteSize, exampleSize);
-                            }
-                            mapSize = exampleSize != 0 && st.size() == exampleSize ? exampleSize : byteSize;
-                        } else {
-                            if (st.size() == 0) {
+                        if (st.size() == 0) {
+                            if (!create) {
                                 throw new SharedMemoryException(call, object,
                                         "the object has 0 bytes: it was not made by this protocol");
                             }
-                            if (exampleSize == 0) {
-                                mapSize = st.size();
-                            } else if (st.size() >= byteSize || st.size() == exampleSize) {
-                                mapSize = st.size() >= byteSize ? byteSize : exampleSize;
-                            } else {
-                                throw tooSmall(call, object, st.size(), byteSize, exampleSize);
-                            }
+                            c.ftruncate(fd, byteSize);
+                            mapSize = byteSize;
+                        } else if (!create && exampleSize == 0) {
+                            mapSize = st.size(); // openExisting maps the whole block
+                        } else if (st.size() == exampleSize) {
+                            mapSize = exampleSize; // a text block an example-layout peer made: as it is
+                        } else if (st.size() < byteSize) {
+                            throw tooSmall(call, object, st.size(), byteSize, exampleSize);
+                        } else {
+                            mapSize = byteSize;
                         }
                         c.setLock(fd, F_RDLCK, LIFETIME_BYTE);
                         created = false;
