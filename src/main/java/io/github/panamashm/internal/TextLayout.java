@@ -74,6 +74,11 @@ public final class TextLayout {
     /** The attacher with id {@code n} holds a write lock on byte {@code LIVENESS_BASE + n} while attached. */
     public static final long LIVENESS_BASE = 1L << 32;
 
+    /** {@return the byte the attacher with id {@code id} (unsigned) write-locks while attached} */
+    public static long livenessByte(int id) {
+        return LIVENESS_BASE + Integer.toUnsignedLong(id);
+    }
+
     // Access to the words, at base offset 0 of a segment of at least BYTE_SIZE bytes (checked on each access).
     /** {@code uint64_t seq}. */
     public static final VarHandle SEQ = BLOCK.varHandle(groupElement("seq"));

@@ -499,7 +499,7 @@ public final class LinuxBackend implements Backend {
                 int id = (int) TextLayout.NEXT_ID.getAndAdd(block, 0L, 1) + 1;
                 // 0 means "free" in the lock word (after 2^32 attaches); a byte locked already belongs to a
                 // process that does not follow the protocol: take the next id.
-                if (id != 0 && tryLock(fd, F_WRLCK, TextLayout.LIVENESS_BASE + Integer.toUnsignedLong(id))) {
+                if (id != 0 && tryLock(fd, F_WRLCK, TextLayout.livenessByte(id))) {
                     // A lock word holding our new id is stale: its holder had this id before the ids wrapped
                     // around and is dead (we got its byte). Left there, our own sets would take it for a
                     // thread of ours holding the lock. Freed, the next writer repairs what it left.

@@ -83,8 +83,7 @@ final class LinuxTextSync implements TextSync {
 
     /** {@return ", pid N (comm)" for the process holding attacher {@code owner}'s liveness byte, where /proc shows it} */
     private String holder(int owner) {
-        List<String> holders = ProcLocks.writeLockHolders(stDev, stIno,
-                TextLayout.LIVENESS_BASE + Integer.toUnsignedLong(owner));
+        List<String> holders = ProcLocks.writeLockHolders(stDev, stIno, TextLayout.livenessByte(owner));
         return holders.isEmpty() ? "" : " (" + String.join(", ", holders) + ")";
     }
 
@@ -132,8 +131,7 @@ final class LinuxTextSync implements TextSync {
     /** {@return whether the attacher {@code owner} is still attached: some open file holds its liveness byte} */
     boolean alive(int owner) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment lock = LinuxStructs.flock(arena, F_WRLCK,
-                    TextLayout.LIVENESS_BASE + Integer.toUnsignedLong(owner));
+            MemorySegment lock = LinuxStructs.flock(arena, F_WRLCK, TextLayout.livenessByte(owner));
             MemorySegment state = arena.allocate(ERRNO_STATE_LAYOUT);
             if (LibC.fcntl(state, fd, F_OFD_GETLK, lock) != 0) {
                 throw failure("fcntl(F_OFD_GETLK)", errno(state));
