@@ -103,6 +103,20 @@ final class Win32Calls {
         return arena.allocate(win32.lastErrorStateLayout());
     }
 
+    /** One Win32 call: its value (a handle's address, a BOOL, a DWORD) from {@code (arena, lastErrorState)}. */
+    private interface Call {
+        long make(Arena arena, MemorySegment state);
+    }
+
+    /** Makes {@code call} with a last-error state of its own and returns its value and the error it captured. */
+    private Result call(Call call) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = state(arena);
+            long value = call.make(arena, state);
+            return new Result(value, win32.lastError(state));
+        }
+    }
+
     /**
      * {@code CreateFileMappingW(INVALID_HANDLE_VALUE, sa, PAGE_READWRITE, high, low, name)}: a mapping backed by the
      * paging file.
@@ -115,13 +129,9 @@ final class Win32Calls {
 
     /** {@link #createFileMapping(String, long, byte[])} with other protection or section flags, for tests. */
     Result createFileMapping(String name, long maximumSize, byte[] securityDescriptor, int flProtect) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
-            MemorySegment attributes = attributes(arena, securityDescriptor);
-            MemorySegment h = win32.CreateFileMappingW(state, INVALID_HANDLE, attributes, flProtect,
-                    (int) (maximumSize >>> 32), (int) maximumSize, wideString(arena, name));
-            return new Result(h.address(), win32.lastError(state));
-        }
+        return call((arena, state) -> win32.CreateFileMappingW(state, INVALID_HANDLE,
+                attributes(arena, securityDescriptor), flProtect, (int) (maximumSize >>> 32), (int) maximumSize,
+                wideString(arena, name)).address());
     }
 
     /** @return a {@code SECURITY_ATTRIBUTES} holding {@code securityDescriptor}, or NULL when it is null */
@@ -143,58 +153,34 @@ final class Win32Calls {
      * ({@link Kernel32#ERROR_ALREADY_EXISTS}).
      */
     Result createMutex(String name, byte[] securityDescriptor) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
-            MemorySegment h = win32.CreateMutexW(state, attributes(arena, securityDescriptor), 0,
-                    wideString(arena, name));
-            return new Result(h.address(), win32.lastError(state));
-        }
+        return call((arena, state) -> win32.CreateMutexW(state, attributes(arena, securityDescriptor), 0,
+                wideString(arena, name)).address());
     }
 
     /** {@code OpenMutexW(desiredAccess, FALSE, name)}. */
     Result openMutex(String name, int desiredAccess) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
-            MemorySegment h = win32.OpenMutexW(state, desiredAccess, 0, wideString(arena, name));
-            return new Result(h.address(), win32.lastError(state));
-        }
+        return call((arena, state) -> win32.OpenMutexW(state, desiredAccess, 0, wideString(arena, name)).address());
     }
 
     /** {@code ReleaseMutex(mutex)}. */
     Result releaseMutex(long mutex) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
-            int ok = win32.ReleaseMutex(state, MemorySegment.ofAddress(mutex));
-            return new Result(ok, win32.lastError(state));
-        }
+        return call((arena, state) -> win32.ReleaseMutex(state, MemorySegment.ofAddress(mutex)));
     }
 
     /** {@code CreateEventW(sa, TRUE, FALSE, name)}: a manual-reset event, not set, or the existing one. */
     Result createEvent(String name, byte[] securityDescriptor) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
-            MemorySegment h = win32.CreateEventW(state, attributes(arena, securityDescriptor), 1, 0,
-                    wideString(arena, name));
-            return new Result(h.address(), win32.lastError(state));
-        }
+        return call((arena, state) -> win32.CreateEventW(state, attributes(arena, securityDescriptor), 1, 0,
+                wideString(arena, name)).address());
     }
 
     /** {@code OpenEventW(desiredAccess, FALSE, name)}. */
     Result openEvent(String name, int desiredAccess) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
-            MemorySegment h = win32.OpenEventW(state, desiredAccess, 0, wideString(arena, name));
-            return new Result(h.address(), win32.lastError(state));
-        }
+        return call((arena, state) -> win32.OpenEventW(state, desiredAccess, 0, wideString(arena, name)).address());
     }
 
     /** {@code SetEvent(event)}. */
     Result setEvent(long event) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
-            int ok = win32.SetEvent(state, MemorySegment.ofAddress(event));
-            return new Result(ok, win32.lastError(state));
-        }
+        return call((arena, state) -> win32.SetEvent(state, MemorySegment.ofAddress(event)));
     }
 
     /**
@@ -204,48 +190,30 @@ final class Win32Calls {
      *         {@link Result#failed()} means nothing here) and whose last error matters for {@link Kernel32#WAIT_FAILED}
      */
     Result waitForSingleObject(long handle, int milliseconds) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
-            int r = win32.WaitForSingleObject(state, MemorySegment.ofAddress(handle), milliseconds);
-            return new Result(Integer.toUnsignedLong(r), win32.lastError(state));
-        }
+        return call((arena, state) -> Integer.toUnsignedLong(
+                win32.WaitForSingleObject(state, MemorySegment.ofAddress(handle), milliseconds)));
     }
 
     /** {@code OpenFileMappingW(desiredAccess, FALSE, name)}. */
     Result openFileMapping(String name, int desiredAccess) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
-            MemorySegment h = win32.OpenFileMappingW(state, desiredAccess, 0, wideString(arena, name));
-            return new Result(h.address(), win32.lastError(state));
-        }
+        return call((arena, state) -> win32.OpenFileMappingW(state, desiredAccess, 0, wideString(arena, name))
+                .address());
     }
 
     /** {@code MapViewOfFile(mapping, desiredAccess, 0, 0, bytesToMap)}: from offset 0; 0 bytes maps it all. */
     Result mapViewOfFile(long mapping, int desiredAccess, long bytesToMap) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
-            MemorySegment view = win32.MapViewOfFile(state, MemorySegment.ofAddress(mapping), desiredAccess, 0, 0,
-                    bytesToMap);
-            return new Result(view.address(), win32.lastError(state));
-        }
+        return call((arena, state) -> win32.MapViewOfFile(state, MemorySegment.ofAddress(mapping), desiredAccess, 0,
+                0, bytesToMap).address());
     }
 
     /** {@code UnmapViewOfFile(address)}. */
     Result unmapViewOfFile(long address) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
-            int ok = win32.UnmapViewOfFile(state, MemorySegment.ofAddress(address));
-            return new Result(ok, win32.lastError(state));
-        }
+        return call((arena, state) -> win32.UnmapViewOfFile(state, MemorySegment.ofAddress(address)));
     }
 
     /** {@code CloseHandle(handle)}. */
     Result closeHandle(long handle) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = state(arena);
-            int ok = win32.CloseHandle(state, MemorySegment.ofAddress(handle));
-            return new Result(ok, win32.lastError(state));
-        }
+        return call((arena, state) -> win32.CloseHandle(state, MemorySegment.ofAddress(handle)));
     }
 
     /** {@code VirtualQuery(address, &info, sizeof info)}. */
